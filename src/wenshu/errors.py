@@ -1,0 +1,140 @@
+"""One error hierarchy for wenshu.
+
+Every expected failure is a typed exception carrying structured ``Problem`` records (file, line,
+column, field path, Chinese field title, expected/found), never a pre-formatted blob. The CLI maps
+the exception class to an exit code and prints each problem with ``Problem.format()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem, in Chinese, for a person to fix.
+
+    ``code`` is a stable id (``yaml.duplicate-key``, ``model.missing`` ...) so tests and scripts can
+    match on it without parsing the message.
+    """
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    field_path: str | None = None  # e.g. "projects[3].catalogue.name"
+    field_title: str | None = None  # e.g. "项目 › 目录库信息 › 项目名称"
+    expected: str | None = None
+    found: str | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        parts = [self.file or "<输入>"]
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+            if self.column is not None:
+                parts.append(f"第{self.column}列")
+        return "，".join(parts)
+
+    def format(self) -> str:
+        """Render as the lines a user sees, e.g.
+
+        data/projects.yaml，第12行，第5列：错误 [model.missing]
+          字段：项目 › 目录库信息 › 项目名称（projects[3].catalogue.name）
+          缺少必填字段。
+        """
+        head = f"{self.location()}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
+        lines = [head]
+        if self.field_title or self.field_path:
+            title = self.field_title or ""
+            path = f"（{self.field_path}）" if self.field_path else ""
+            lines.append(f"  字段：{title}{path}")
+        lines.append(f"  {self.message}")
+        if self.expected is not None:
+            lines.append(f"  期望：{self.expected}")
+        if self.found is not None:
+            lines.append(f"  实际：{self.found}")
+        if self.hint:
+            lines.append(f"  提示：{self.hint}")
+        return "\n".join(lines)
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+class WenshuError(Exception):
+    """Base of every expected wenshu failure. ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str):
+        if isinstance(problems, str):
+            problems = [Problem(code=self.default_code, message=problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    default_code = "wenshu.error"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+class DataError(WenshuError):
+    """Input data (YAML) is unreadable or invalid. Exit code 1."""
+
+    default_code = "data.invalid"
+
+
+class UsageError(WenshuError):
+    """The command line was used wrongly (missing path, unknown kind ...). Exit code 2."""
+
+    exit_code = 2
+    default_code = "usage"
+
+
+class TemplateError(WenshuError):
+    """A template is broken, unsafe or missing. Exit code 1."""
+
+    default_code = "template.invalid"
+
+
+class RenderError(WenshuError):
+    """Rendering or writing an output failed. Exit code 1."""
+
+    default_code = "render.failed"
+
+
+class CalendarError(WenshuError):
+    """A date falls in a year with no holiday data. Exit code 1."""
+
+    default_code = "calendar.no-data"
+
+
+@dataclass
+class ProblemCollector:
+    """Collects problems across many files so that one run reports all of them."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.problems.extend(problems)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.problems, key=Problem.sort_key)
