@@ -1,0 +1,281 @@
+"""Working-day (工作日) calendar and month arithmetic for the reform's deadlines.
+
+A working day is a Monday–Friday that is not a statutory holiday, or a Saturday/Sunday designated
+as 调休上班. The data comes from two sources:
+
+* chinesecalendar (import ``chinese_calendar``), which ships the 国务院办公厅 schedules for a fixed
+  range of years (2004–2026 in 1.11.0) and raises ``NotImplementedError`` outside it;
+* the district file ``holidays.yaml`` (``wenshu.models.holidays.HolidayFile``), which adds years.
+
+Nothing is ever guessed: a date in a year that neither source covers raises ``CalendarError``
+(code ``calendar.no-data``) naming the year and what to do.
+
+Counting convention (《民法典》第二百零一条: 开始的当日不计入): ``add_workdays(start, n)`` is the
+n-th working day *after* ``start``; ``count_workdays(start, end)`` counts working days in
+``(start, end]``. Both are answered from a per-year cache of sorted working-day ordinals, so batch
+code can call them many thousands of times.
+"""
+
+from __future__ import annotations
+
+import calendar as _pycalendar
+from bisect import bisect_right
+from datetime import date
+from functools import lru_cache
+from importlib import metadata
+
+from wenshu.errors import CalendarError, Problem
+from wenshu.models.holidays import HolidayYear
+
+try:  # chinesecalendar is a hard dependency, but keep the import failure readable.
+    import chinese_calendar as _cc
+    from chinese_calendar.constants import holidays as _CC_HOLIDAYS
+except ImportError:  # pragma: no cover - exercised only on a broken install
+    _cc = None
+    _CC_HOLIDAYS = {}
+
+NO_DATA_CODE = "calendar.no-data"
+INCOMPLETE_CODE = "calendar.incomplete-year"
+
+# Days that are statutory holidays every year under《全国年节及纪念日放假办法》: 元旦 1 January,
+# 劳动节 1 May, 国庆节 1–3 October. A year entered in holidays.yaml without them is almost surely
+# only a fragment (e.g. a cross-year stub); the calendar warns about it.
+_FIXED_HOLIDAYS = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+
+
+def _package_years() -> range:
+    if not _CC_HOLIDAYS:
+        return range(0)
+    return range(min(_CC_HOLIDAYS).year, max(_CC_HOLIDAYS).year + 1)
+
+
+def _package_version() -> str:
+    try:
+        return metadata.version("chinesecalendar")
+    except metadata.PackageNotFoundError:  # pragma: no cover
+        return "?"
+
+
+def no_data_error(year: int, *, found: date | None = None, covered: set[int] | None = None,
+                  source_file: str | None = None) -> CalendarError:
+    """The ``CalendarError`` raised for a year with no holiday data."""
+    expected = None
+    if covered:
+        expected = "已有数据的年份：" + _format_years(covered)
+    hint = f"当前使用的节假日文件：{source_file}" if source_file else None
+    return CalendarError(
+        Problem(
+            code=NO_DATA_CODE,
+            message=(
+                f"{year}年的法定节假日和调休安排尚无数据：请在数据目录的 holidays.yaml 中补充"
+                f"{year}年（国务院办公厅通知），或升级 chinesecalendar。"
+            ),
+            expected=expected,
+            found=found.isoformat() if found else None,
+            hint=hint,
+        )
+    )
+
+
+def _format_years(years: set[int]) -> str:
+    """Compact Chinese listing of years: ``2004–2026年、2028年``."""
+    parts: list[str] = []
+    ys = sorted(years)
+    i = 0
+    while i < len(ys):
+        j = i
+        while j + 1 < len(ys) and ys[j + 1] == ys[j] + 1:
+            j += 1
+        parts.append(f"{ys[i]}年" if i == j else f"{ys[i]}–{ys[j]}年")
+        i = j + 1
+    return "、".join(parts)
+
+
+class WorkdayCalendar:
+    """China's working-day calendar: chinesecalendar plus the district's ``holidays.yaml``.
+
+    Precedence, per year:
+
+    * a year covered by chinesecalendar and **not** listed in the district file follows
+      chinesecalendar;
+    * a year **not** covered by chinesecalendar but listed in the district file follows the district
+      file entirely: listed holidays are days off, listed workdays are working weekends, every other
+      Monday–Friday is a working day and every other weekend day is a day off;
+    * a year covered by both is **overlaid**: the district file wins for every date it lists (a
+      listed holiday is a day off even if chinesecalendar says working day; a listed 调休 workday is
+      a working day), and every date it does not list follows chinesecalendar. So a district file
+      can add a day off (or a cross-year holiday from the next year's notice) without copying the
+      year. It cannot turn a chinesecalendar weekday holiday back into a working day (a workday
+      entry must be a weekend day); upgrade chinesecalendar for that.
+    * any other year raises ``CalendarError`` (``calendar.no-data``).
+
+    ``problems`` holds warnings found when the calendar was built (e.g. a district year lacking the
+    fixed statutory holidays 1月1日、5月1日、10月1日至3日).
+    """
+
+    def __init__(self, district_years: dict[int, HolidayYear] | None = None, *,
+                 source_file: str | None = None):
+        self._district: dict[int, HolidayYear] = dict(district_years or {})
+        self.source_file = source_file
+        self._package = _package_years()
+        self._ordinals: dict[int, list[int]] = {}
+        self._sets: dict[int, frozenset[int]] = {}
+        self.problems: list[Problem] = []
+        for year, sched in sorted(self._district.items()):
+            if year in self._package:
+                continue
+            off = sched.holiday_dates()
+            missing = [date(year, m, d) for m, d in _FIXED_HOLIDAYS if date(year, m, d) not in off]
+            if missing:
+                listed = "、".join(f"{d.month}月{d.day}日" for d in missing)
+                self.problems.append(
+                    Problem(
+                        code=INCOMPLETE_CODE,
+                        message=(
+                            f"{year}年的节假日安排缺少每年固定放假的{listed}，可能只录入了部分日期；"
+                            f"wenshu 会把未列出的周一至周五一律当作工作日。"
+                        ),
+                        file=source_file,
+                        field_path=f"years.{year}.holidays",
+                        field_title="年度节假日安排 › 放假日期",
+                        hint="请按国务院办公厅通知完整录入该年的全部放假日期和调休上班日期",
+                        severity="warning",
+                    )
+                )
+
+    @classmethod
+    def from_holiday_file(cls, holiday_file, *, source_file: str | None = None) -> WorkdayCalendar:
+        """Build from a validated ``HolidayFile`` (``None`` means no district file)."""
+        return cls(holiday_file.years if holiday_file is not None else None, source_file=source_file)
+
+    # -- coverage -----------------------------------------------------------------------------
+
+    def covered_years(self) -> set[int]:
+        """Every year for which working days are known (chinesecalendar ∪ district file)."""
+        return set(self._package) | set(self._district)
+
+    def year_source(self, year: int) -> str:
+        """Chinese description of where a year's schedule comes from (for document footnotes)."""
+        pkg = f"chinesecalendar {_package_version()}"
+        sched = self._district.get(year)
+        where = self.source_file or "holidays.yaml"
+        if sched is not None:
+            note = f"（{sched.source}）" if sched.source else ""
+            if year in self._package:
+                return f"{pkg}，并按 {where}{note} 调整"
+            return f"{where}{note}"
+        if year in self._package:
+            return pkg
+        raise no_data_error(year, covered=self.covered_years(), source_file=self.source_file)
+
+    # -- per-year cache -----------------------------------------------------------------------
+
+    def _year(self, year: int) -> list[int]:
+        """Sorted ordinals of the working days of ``year`` (built once, then cached)."""
+        days = self._ordinals.get(year)
+        if days is not None:
+            return days
+        sched = self._district.get(year)
+        in_package = year in self._package
+        if sched is None and not in_package:
+            raise no_data_error(year, covered=self.covered_years(), source_file=self.source_file)
+        off = sched.holiday_dates() if sched else set()
+        on = sched.workday_dates() if sched else set()
+        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
+        days = []
+        for o in range(first, last + 1):
+            d = date.fromordinal(o)
+            if d in off:
+                continue
+            if d in on:
+                days.append(o)
+            elif in_package:
+                if _cc.is_workday(d):
+                    days.append(o)
+            elif d.weekday() < 5:
+                days.append(o)
+        self._ordinals[year] = days
+        self._sets[year] = frozenset(days)
+        return days
+
+    def working_days(self, year: int) -> list[date]:
+        """All working days of ``year`` in order."""
+        return [date.fromordinal(o) for o in self._year(year)]
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def is_workday(self, d: date) -> bool:
+        """True if ``d`` is a working day (weekday not on holiday, or a 调休 working weekend)."""
+        d = _as_date(d)
+        self._year(d.year)
+        return d.toordinal() in self._sets[d.year]
+
+    def add_workdays(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start``; ``start`` itself is never counted.
+
+        ``n = 0`` returns ``start`` unchanged. The result is always a working day for ``n >= 1``.
+        Only the years after ``start`` that the walk reaches need data.
+        """
+        start = _as_date(start)
+        if n < 0:
+            raise ValueError(f"工作日数不能为负数：{n}")
+        if n == 0:
+            return start
+        s = start.toordinal()
+        year = date.fromordinal(s + 1).year
+        while True:
+            days = self._year(year)
+            i = bisect_right(days, s)  # first working day strictly after start
+            available = len(days) - i
+            if n <= available:
+                return date.fromordinal(days[i + n - 1])
+            n -= available
+            year += 1
+
+    def count_workdays(self, start: date, end: date) -> int:
+        """Number of working days in ``(start, end]``; 0 when ``end <= start``."""
+        start, end = _as_date(start), _as_date(end)
+        if end <= start:
+            return 0
+        s, e = start.toordinal(), end.toordinal()
+        total = 0
+        for year in range(date.fromordinal(s + 1).year, end.year + 1):
+            days = self._year(year)
+            total += bisect_right(days, e) - bisect_right(days, s)
+        return total
+
+
+def _as_date(d: date) -> date:
+    # datetime is a subclass of date; compare by calendar day only.
+    if hasattr(d, "date") and callable(getattr(d, "date")):
+        return d.date()
+    return d
+
+
+@lru_cache(maxsize=1)
+def default_calendar() -> WorkdayCalendar:
+    """Shared calendar with chinesecalendar data only (no district file)."""
+    return WorkdayCalendar()
+
+
+# -- month arithmetic -------------------------------------------------------------------------
+
+
+def month_end(year: int, month: int) -> date:
+    """Last day of ``year``-``month`` (``month_end(2024, 2)`` = 2024-02-29)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"月份必须在1到12之间：{month}")
+    return date(year, month, _pycalendar.monthrange(year, month)[1])
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` calendar months, clamped to the month end.
+
+    The day of the month is kept when the target month has it, else the target month's last day
+    (《民法典》第二百零二条: 没有对应日的，月末日为期间的最后一日). 2024-01-31 + 1 = 2024-02-29;
+    2023-01-31 + 1 = 2023-02-28; 2024-10-31 + 4 = 2025-02-28. ``n`` may be negative.
+    """
+    d = _as_date(d)
+    y, m0 = divmod(d.year * 12 + (d.month - 1) + n, 12)
+    last = _pycalendar.monthrange(y, m0 + 1)[1]
+    return date(y, m0 + 1, min(d.day, last))
