@@ -1,0 +1,256 @@
+"""Turn pydantic validation errors into located Chinese ``Problem`` records.
+
+Every message names the file, line and column (from the YAML loader's position map), the field's
+Chinese title chain and its path, and what was expected versus found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import types
+import typing
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from wenshu.errors import Problem
+
+_TYPE_NAMES = {
+    str: "文字",
+    int: "整数",
+    bool: "true/false",
+    Decimal: "数字",
+    float: "数字",
+    dt.date: "日期",
+    dt.datetime: "日期时间",
+    list: "列表",
+    dict: "键值对",
+    type(None): "空值",
+}
+
+
+def type_name(value: Any) -> str:
+    for t, name in _TYPE_NAMES.items():
+        if type(value) is t:
+            return name
+    return type(value).__name__
+
+
+def show_value(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict):
+        return "键值对（" + "、".join(list(map(str, value))[:6]) + ("……" if len(value) > 6 else "") + "）"
+    if isinstance(value, list):
+        return f"列表（{len(value)}项）"
+    if isinstance(value, (dt.date, dt.datetime)):
+        text = value.isoformat()
+    elif value is None:
+        return "空值"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    if len(text) > limit:
+        text = text[:limit] + "……"
+    return f"“{text}”（{type_name(value)}）"
+
+
+def _unwrap(tp: Any) -> list[Any]:
+    """Candidate inner types of an annotation: strips Annotated, Optional/Union."""
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, types.UnionType):
+        out: list[Any] = []
+        for a in typing.get_args(tp):
+            if a is not type(None):
+                out.extend(_unwrap(a))
+        return out
+    return [tp]
+
+
+def _model_of(tp: Any) -> type[BaseModel] | None:
+    for c in _unwrap(tp):
+        if isinstance(c, type) and issubclass(c, BaseModel):
+            return c
+    return None
+
+
+def _element(tp: Any, part: Any) -> Any:
+    """The type reached by stepping into ``part`` (list index or dict key) of ``tp``."""
+    for c in _unwrap(tp):
+        origin = typing.get_origin(c)
+        args = typing.get_args(c)
+        if origin in (list, tuple, set, frozenset) and args:
+            return args[0]
+        if origin is dict and len(args) == 2:
+            return args[1]
+    return None
+
+
+def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseModel] | None]:
+    """Chinese titles along ``loc`` and the model that owns the last key (for suggestions)."""
+    titles: list[str] = []
+    current: Any = model
+    owner: type[BaseModel] | None = model
+    for part in loc:
+        m = _model_of(current)
+        if isinstance(part, str) and m is not None and part in m.model_fields:
+            owner = m
+            titles.append(m.model_fields[part].title or part)
+            current = m.model_fields[part].annotation
+        elif isinstance(part, str) and m is not None:
+            owner = m
+            break
+        else:
+            nxt = _element(current, part)
+            if nxt is None:
+                break
+            current = nxt
+            m2 = _model_of(current)
+            if m2 is not None:
+                owner = m2
+    return titles, owner
+
+
+def loc_to_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def suggest(word: str, choices: list[str]) -> str | None:
+    hits = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return hits[0] if hits else None
+
+
+def _expected_choices(ctx: dict) -> str:
+    exp = str(ctx.get("expected", ""))
+    return exp.replace(" or ", "、").replace("'", "")
+
+
+def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str | None, str | None]:
+    """(message, expected, found, hint) for one pydantic error dict."""
+    et = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    loc = tuple(err["loc"])
+    found = None if et == "missing" else show_value(value)
+    hint = None
+    expected = None
+    if et == "missing":
+        msg = "缺少必填字段。"
+        _, owner = resolve(model, loc)
+        if owner is not None and loc and isinstance(loc[-1], str) and loc[-1] in owner.model_fields:
+            desc = owner.model_fields[loc[-1]].description
+            if desc:
+                hint = f"请填写 {loc[-1]}：{desc}"
+    elif et == "extra_forbidden":
+        key = str(loc[-1]) if loc else ""
+        _, owner = resolve(model, loc[:-1])
+        msg = f"未知字段“{key}”。"
+        if owner is not None:
+            names = list(owner.model_fields)
+            by_title = {f.title: n for n, f in owner.model_fields.items() if f.title}
+            guess = suggest(key, names) or by_title.get(key) or suggest(key, list(by_title))
+            if guess in by_title:
+                guess = by_title[guess]
+            if guess:
+                title = owner.model_fields[guess].title
+                msg = f"未知字段“{key}”，是否应为“{guess}”（{title}）？"
+            hint = "此处允许的字段：" + "、".join(names)
+        found = None
+    elif et in ("string_type",):
+        msg = "应为文字。"
+        expected = "文字"
+        if isinstance(value, (int, Decimal, dt.date)) and not isinstance(value, bool):
+            hint = "YAML 把它读成了数字或日期；如果这是代码、编号或文字，请加引号，如 \"420202\""
+    elif et in ("int_type", "int_parsing", "int_from_float"):
+        msg, expected = "应为整数。", "整数"
+    elif et in ("decimal_type", "decimal_parsing", "float_type", "float_parsing"):
+        msg, expected = "应为数字。", "数字（金额单位万元，如 1250.5）"
+        if isinstance(value, str):
+            hint = "金额不要带单位、逗号或“万元”字样，只写数字"
+    elif et == "decimal_max_places":
+        msg = f"小数位数过多：最多{ctx.get('decimal_places')}位。"
+    elif et == "decimal_max_digits":
+        msg = f"数字位数过多：最多{ctx.get('max_digits')}位。"
+    elif et in ("date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"):
+        msg, expected = "应为日期。", "日期，格式 YYYY-MM-DD，如 2024-04-28"
+        if isinstance(value, dt.datetime):
+            msg = "应为日期，不要带时间。"
+    elif et in ("bool_type", "bool_parsing"):
+        msg, expected = "应为 true 或 false。", "true 或 false"
+    elif et in ("enum", "literal_error"):
+        msg = "取值不在允许范围内。"
+        expected = _expected_choices(ctx)
+    elif et in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": "不能小于", "greater_than": "应大于", "less_than_equal": "不能大于", "less_than": "应小于"}[et]
+        bound = next(iter(ctx.values()), "")
+        msg = f"数值{op}{bound}。"
+    elif et == "too_short":
+        msg = f"至少需要{ctx.get('min_length')}项。"
+    elif et == "too_long":
+        msg = f"最多允许{ctx.get('max_length')}项。"
+    elif et == "string_too_short":
+        msg = f"内容太短：至少{ctx.get('min_length')}个字。"
+    elif et == "string_too_long":
+        msg = f"内容太长：最多{ctx.get('max_length')}个字。"
+    elif et == "string_pattern_mismatch":
+        msg = "格式不正确。"
+        _, owner = resolve(model, loc)
+        if owner is not None and loc and isinstance(loc[-1], str) and loc[-1] in owner.model_fields:
+            expected = owner.model_fields[loc[-1]].description
+    elif et == "list_type":
+        msg, expected = "应为列表。", "列表（每项另起一行，以“- ”开头）"
+    elif et in ("model_type", "model_attributes_type", "dict_type"):
+        msg, expected = "应为键值对（字段: 值）。", "键值对"
+    elif et == "union_tag_invalid":
+        msg = "取值不在允许范围内。"
+    else:
+        # Our own PydanticCustomError messages are already Chinese sentences.
+        text = err.get("msg", "")
+        if text.startswith("Value error, "):
+            text = text[len("Value error, "):]
+        msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else f"数据不符合要求：{text}"
+        if not msg.endswith(("。", "？", "）")):
+            msg += "。"
+    return msg, expected, found, hint
+
+
+def problems_from_validation(
+    exc: ValidationError,
+    model: type[BaseModel],
+    file: str,
+    locate: typing.Callable[[tuple], tuple[int | None, int | None]],
+    key_locate: typing.Callable[[tuple], tuple[int | None, int | None]] | None = None,
+) -> list[Problem]:
+    out: list[Problem] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        titles, _ = resolve(model, loc)
+        if err["type"] == "extra_forbidden" and key_locate is not None:
+            line, col = key_locate(loc)
+        else:
+            line, col = locate(loc)
+        msg, expected, found, hint = translate(err, model)
+        out.append(
+            Problem(
+                code=f"model.{err['type']}",
+                message=msg,
+                file=file,
+                line=line,
+                column=col,
+                field_path=loc_to_path(loc) or None,
+                field_title=" › ".join(titles) or None,
+                expected=expected,
+                found=found,
+                hint=hint,
+            )
+        )
+    return out
