@@ -105,7 +105,7 @@ def appraisal_deadline(submitted: date | None, done: date | None, as_of: date, *
     that years from holidays.yaml are known. Raises ``CalendarError`` for a year without data.
     """
     if submitted is None:
-        return replace(evaluate(name, RULE_APPRAISAL, None, None, done, as_of), workdays_late=None)
+        return evaluate(name, RULE_APPRAISAL, None, None, done, as_of)
     cal = cal or default_calendar()
     due = cal.add_workdays(submitted, APPRAISAL_WORKDAYS)
     result = evaluate(name, RULE_APPRAISAL, submitted, due, done, as_of)

@@ -56,7 +56,7 @@ def _package_version() -> str:
         return "?"
 
 
-def no_data_error(year: int, *, found: date | None = None, covered: set[int] | None = None,
+def no_data_error(year: int, *, found: str | None = None, covered: set[int] | None = None,
                   source_file: str | None = None) -> CalendarError:
     """The ``CalendarError`` raised for a year with no holiday data."""
     expected = None
@@ -71,7 +71,7 @@ def no_data_error(year: int, *, found: date | None = None, covered: set[int] | N
                 f"{year}年（国务院办公厅通知），或升级 chinesecalendar。"
             ),
             expected=expected,
-            found=found.isoformat() if found else None,
+            found=found,
             hint=hint,
         )
     )
@@ -170,15 +170,19 @@ class WorkdayCalendar:
 
     # -- per-year cache -----------------------------------------------------------------------
 
-    def _year(self, year: int) -> list[int]:
-        """Sorted ordinals of the working days of ``year`` (built once, then cached)."""
+    def _year(self, year: int, query: str | None = None) -> list[int]:
+        """Sorted ordinals of the working days of ``year`` (built once, then cached).
+
+        ``query`` describes the caller's question for the ``CalendarError`` (shown as 实际).
+        """
         days = self._ordinals.get(year)
         if days is not None:
             return days
         sched = self._district.get(year)
         in_package = year in self._package
         if sched is None and not in_package:
-            raise no_data_error(year, covered=self.covered_years(), source_file=self.source_file)
+            raise no_data_error(year, found=query, covered=self.covered_years(),
+                                source_file=self.source_file)
         off = sched.holiday_dates() if sched else set()
         on = sched.workday_dates() if sched else set()
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
@@ -207,7 +211,7 @@ class WorkdayCalendar:
     def is_workday(self, d: date) -> bool:
         """True if ``d`` is a working day (weekday not on holiday, or a 调休 working weekend)."""
         d = _as_date(d)
-        self._year(d.year)
+        self._year(d.year, d.isoformat())
         return d.toordinal() in self._sets[d.year]
 
     def add_workdays(self, start: date, n: int) -> date:
@@ -223,8 +227,9 @@ class WorkdayCalendar:
             return start
         s = start.toordinal()
         year = date.fromordinal(s + 1).year
+        n_wanted = n
         while True:
-            days = self._year(year)
+            days = self._year(year, f"计算 {start.isoformat()} 之后第{n_wanted}个工作日")
             i = bisect_right(days, s)  # first working day strictly after start
             available = len(days) - i
             if n <= available:
@@ -240,7 +245,7 @@ class WorkdayCalendar:
         s, e = start.toordinal(), end.toordinal()
         total = 0
         for year in range(date.fromordinal(s + 1).year, end.year + 1):
-            days = self._year(year)
+            days = self._year(year, f"统计 {start.isoformat()} 至 {end.isoformat()} 的工作日")
             total += bisect_right(days, e) - bisect_right(days, s)
         return total
 
