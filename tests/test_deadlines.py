@@ -264,3 +264,9 @@ def test_late_on_the_weekend_after_due_is_late_by_zero_working_days():
     r = appraisal_deadline(D("2024-05-06"), D("2024-05-25"), D("2024-06-30"))
     assert r.due == D("2024-05-24")  # Friday
     assert r.status is Status.LATE and r.days_late == 1 and r.workdays_late == 0
+
+
+def test_monthly_report_recipient():
+    r = monthly_report_deadline(2025, 3, None, D("2025-03-01"), recipient="区投委会办公室")
+    assert "向区投委会办公室反馈" in r.rule
+    assert "向区财政局反馈" in monthly_report_deadline(2025, 3, None, D("2025-03-01")).rule

@@ -24,7 +24,7 @@ from enum import Enum
 
 from wenshu.analysis.workdays import WorkdayCalendar, add_months, default_calendar, month_end
 
-# Periods fixed by the notice (二、(一)(二)、三、(三)).
+# Periods fixed by the notice (一、(二)(四), 二、(三), and the attached 任务清单).
 APPRAISAL_WORKDAYS = 15
 SETTLEMENT_MONTHS = 4
 REPORT_MONTHS = 1
@@ -127,7 +127,7 @@ RULE_CYCLE = "项目“两算”全周期控制在竣工后11个月以内（以�
 
 
 def settlement_deadline(completed: date | None, settled: date | None, as_of: date) -> DeadlineResult:
-    """竣工结算 within 4 months of completion (notice 三、(三)1).
+    """竣工结算 within 4 months of completion (notice 二、(三)1).
 
     Reading: start = the completion (竣工验收) date; due = ``add_months(completed, 4)``, month-end
     clamped (2024-10-31 → 2025-02-28). ``settled`` is the date the settlement was reviewed, paid
@@ -139,7 +139,7 @@ def settlement_deadline(completed: date | None, settled: date | None, as_of: dat
 
 def final_accounts_report_deadline(settled: date | None, reported: date | None,
                                    as_of: date) -> DeadlineResult:
-    """竣工财务决算报告 within 1 month after the settlement (notice 三、(三)2).
+    """竣工财务决算报告 within 1 month after the settlement (notice 二、(三)2).
 
     Reading: start = the settlement date; due = ``add_months(settled, 1)``, month-end clamped.
     The clock has not started while there is no settlement.
@@ -150,7 +150,7 @@ def final_accounts_report_deadline(settled: date | None, reported: date | None,
 
 def final_accounts_filing_deadline(reported: date | None, filed: date | None,
                                    as_of: date) -> DeadlineResult:
-    """决算 approved and filed with 区财政局 within 6 months (notice 三、(三)2).
+    """决算 approved and filed with 区财政局 within 6 months (notice 二、(三)2).
 
     Reading: the notice's "在6个月内报区财政局备案" follows the 决算报告 in the same sentence, so the
     clock runs from the date the 竣工财务决算报告 was completed (4 + 1 + 6 = 11 months, matching the
@@ -162,7 +162,7 @@ def final_accounts_filing_deadline(reported: date | None, filed: date | None,
 
 def liangsuan_cycle_deadline(completed: date | None, filed: date | None,
                              as_of: date) -> DeadlineResult:
-    """The whole 两算 cycle within 11 months of completion (notice 三、(三)2).
+    """The whole 两算 cycle within 11 months of completion (notice 二、(三)2).
 
     Reading: start = the completion date; done = the date the 决算 was filed with 区财政局;
     due = ``add_months(completed, 11)``, month-end clamped. This is judged independently of the
@@ -183,17 +183,20 @@ def liangsuan_deadlines(completed: date | None, settled: date | None, reported: 
     ]
 
 
-def monthly_report_deadline(year: int, month: int, done: date | None, as_of: date) -> DeadlineResult:
+def monthly_report_deadline(year: int, month: int, done: date | None, as_of: date, *,
+                            recipient: str = "区财政局") -> DeadlineResult:
     """Monthly 两算 progress report: "每月10日前调度上月进展，并向区财政局反馈“两算”情况".
 
     ``year``/``month`` is the month in which the report is **due** (报送月份); it reports the
     previous month's progress. Reading of "10日前": on or before the 10th, inclusive, so due =
     the 10th of that month; done on the 10th is 按时. start = the last day of the month reported on.
+    ``recipient``: the task list has the industry departments report to 区财政局 and 区财政局 itself
+    report to 区投委会办公室.
     """
     due = date(year, month, MONTHLY_REPORT_DAY)
     start = date.fromordinal(date(year, month, 1).toordinal() - 1)
     rule = (
-        f"每月10日前调度上月进展，并向区财政局反馈“两算”情况"
+        f"每月10日前调度上月进展，并向{recipient}反馈“两算”情况"
         f"（{year}年{month}月10日前报送{start.year}年{start.month}月进展）"
     )
     return evaluate("“两算”进展月报", rule, start, due, done, as_of)
