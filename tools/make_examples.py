@@ -43,7 +43,9 @@ def header(kind: str) -> str:
 
 
 class Dumper(yaml.SafeDumper):
-    pass
+    # Repeated values are written out in full: anchors (&id001) confuse the people who edit the files.
+    def ignore_aliases(self, data):
+        return True
 
 
 def _decimal(d: yaml.SafeDumper, v: Decimal):
@@ -354,6 +356,7 @@ def make_projects() -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
                 while not chinese_calendar.is_workday(r["applied_on"]):
                     r["applied_on"] -= dt.timedelta(days=1)
                 r["entered_on"] = add_workdays(r["applied_on"], 19 if idx % 7 == 3 else 10)
+                p["catalogue_entered_on"] = min(p["catalogue_entered_on"], r["applied_on"] - dt.timedelta(days=45))
                 for a in appraisals:
                     if a["project"] == pid and a["kind"] != "财力":
                         a["submitted_on"] = r["applied_on"]

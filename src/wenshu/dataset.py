@@ -154,13 +154,32 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
     try:
         model = fk.model.model_validate(data)
     except ValidationError as e:
-        return None, problems_from_validation(
-            e, fk.model, display, loaded.locate, lambda loc: loaded.key_positions.get(loc, loaded.locate(loc))
-        )
+        return None, problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
     except RecursionError:
         return None, [Problem(code="data.too-deep", message="数据嵌套过深，无法校验。", file=display)]
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return SourceFile(path=path, display=display, kind=kind, sha256=sha, loaded=loaded, model=model), []
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _problem_locator(loaded: LoadedYaml):
+    """Scalars are located at the value (precise column); lists and mappings at their key's line,
+    which is where a person looks for "the funding list" rather than at its first item."""
+
+    def locate(loc: tuple) -> tuple[int | None, int | None]:
+        if isinstance(_value_at(loaded.data, loc), (dict, list)) and loc in loaded.key_positions:
+            return loaded.key_positions[loc]
+        return loaded.locate(loc)
+
+    return locate
 
 
 def _find_district(paths: list[Path]) -> Path | None:

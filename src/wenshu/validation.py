@@ -131,7 +131,7 @@ def suggest(word: str, choices: list[str]) -> str | None:
 
 def _expected_choices(ctx: dict) -> str:
     exp = str(ctx.get("expected", ""))
-    return exp.replace(" or ", "、").replace("'", "")
+    return exp.replace(" or ", "、").replace(", ", "、").replace("'", "")
 
 
 def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str | None, str | None]:
@@ -220,6 +220,8 @@ def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str |
         msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else f"数据不符合要求：{text}"
         if not msg.endswith(("。", "？", "）")):
             msg += "。"
+        if isinstance(value, (dict, list)):
+            found = None
     return msg, expected, found, hint
 
 
@@ -231,13 +233,25 @@ def problems_from_validation(
     key_locate: typing.Callable[[tuple], tuple[int | None, int | None]] | None = None,
 ) -> list[Problem]:
     out: list[Problem] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice in pydantic: "extra" for the typo and "missing" for the real
+    # field. Report it once, as the typo with its suggestion.
+    misspelt: set[tuple] = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(err["loc"])
+            _, owner = resolve(model, loc[:-1])
+            if owner is not None:
+                guess = suggest(str(loc[-1]), list(owner.model_fields))
+                if guess:
+                    misspelt.add((*loc[:-1], guess))
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc in misspelt:
+            continue
         titles, _ = resolve(model, loc)
-        if err["type"] == "extra_forbidden" and key_locate is not None:
-            line, col = key_locate(loc)
-        else:
-            line, col = locate(loc)
+        pos = key_locate(loc) if (err["type"] == "extra_forbidden" and key_locate is not None) else None
+        line, col = pos if pos is not None else locate(loc)
         msg, expected, found, hint = translate(err, model)
         out.append(
             Problem(

@@ -7,15 +7,27 @@ every field carries a Chinese ``title`` that error messages and JSON Schemas sho
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+def _schema_extra(schema: dict[str, Any], cls: type) -> None:
+    """Class docstrings are English developer notes; users read Chinese field titles instead.
+
+    A model may set ``__cn_doc__`` to give its JSON Schema a Chinese description.
+    """
+    schema.pop("description", None)
+    cn = getattr(cls, "__cn_doc__", None)
+    if cn:
+        schema["description"] = cn
 
 
 class WenshuModel(BaseModel):
     """Base of all input models: strict about keys, lenient about nothing else it cannot check."""
 
     model_config = ConfigDict(
+        json_schema_extra=_schema_extra,
         extra="forbid",
         str_strip_whitespace=True,
         validate_default=True,

@@ -13,7 +13,7 @@ from wenshu.models.codes import DivisionCode
 
 
 class DeptRole(str, Enum):
-    """What a department does in the reform (source notice, 二、工作任务)."""
+    # What a department does in the reform (source notice, 二、工作任务).
 
     INDUSTRY = "行业主管部门"
     APPRAISAL = "论证部门"

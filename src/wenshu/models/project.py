@@ -39,7 +39,7 @@ class ConstructionNature(str, Enum):
 
 
 class FundingSource(str, Enum):
-    """Funding sources as the notice distinguishes them for 财力论证."""
+    # Funding sources as the notice distinguishes them for 财力论证.
 
     CENTRAL_PROVINCIAL = "中省预算内资金"
     SPECIAL_BOND = "专项债"
@@ -341,6 +341,12 @@ class Project(WenshuModel):
     @field_validator("reserve")
     @classmethod
     def _reserve_needed(cls, v, info):
+        entered = info.data.get("catalogue_entered_on")
+        if v is not None and entered is not None and v.applied_on < entered:
+            raise PydanticCustomError(
+                "date_order", "转库申请日期（{a}）不能早于入目录库日期（{e}）",
+                {"a": v.applied_on.isoformat(), "e": entered.isoformat()},
+            )
         lib = info.data.get("library")
         if v is None and lib in (Library.RESERVE, Library.IMPLEMENTATION):
             raise PydanticCustomError(
