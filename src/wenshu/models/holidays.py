@@ -104,8 +104,8 @@ HolidayEntry = Annotated[
                     "title": "放假区间",
                     "description": "连续放假区间（含两端）",
                     "properties": {
-                        "from": {**_DATE_SCHEMA, "title": "起始日期"},
-                        "to": {**_DATE_SCHEMA, "title": "截止日期"},
+                        "from": {**_DATE_SCHEMA, "title": "起始日期", "description": "放假起始日期（含当日），格式 YYYY-MM-DD"},
+                        "to": {**_DATE_SCHEMA, "title": "截止日期", "description": "放假截止日期（含当日），格式 YYYY-MM-DD"},
                     },
                     "required": ["from", "to"],
                     "additionalProperties": False,
