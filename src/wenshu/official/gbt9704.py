@@ -306,12 +306,18 @@ MARK_SIZE = Spec(
 )
 MARK_MAX_WIDTH_RATIO = Spec(Decimal("0.96"), "", "7.2.4", PR, "标志不顶满版心宽，两侧各留约 2% 余量。")
 MARK_GLYPH_INSET = Spec(
-    Decimal("0.12"), "em", "7.2.4", PR,
-    "固定行距的行里，汉字字面上缘比行顶低约 0.12 字高（LibreOffice 7.4 实测校准），"
-    "计算 35 mm 占位段时扣除；换用真实方正字体后请重新测量。",
+    Decimal("-0.04"), "em", "7.2.4", PR,
+    "行高等于字号（一字高）的固定行距里，标志字面上缘相对行顶的位置（负数 = 高出行顶）。"
+    "LibreOffice 7.4 实测：32.5 pt 标志字面上缘高出行顶 0.42 mm ≈ 0.04 字高。35 mm 占位段据此加长。"
+    "所用为替代字体（Noto CJK）；装上方正小标宋或在 Word 中排版应重新测量。",
 )
 DOC_NUMBER_GAP = Spec(2, "行", "7.2.5", R, "发文字号编排在发文机关标志下空二行位置，居中排布。")
 RED_RULE_GAP = Spec(4, "mm", "7.2.7", R, "发文字号之下 4 mm 处居中印一条与版心等宽的红色分隔线。")
+DOC_NUMBER_INK_TO_LINE_BOTTOM = Spec(
+    Decimal("1.7"), "mm", "7.2.7", PR,
+    "发文字号（3号字，579 twips 固定行距）字面下缘（含六角括号）到行底的距离，LibreOffice 7.4 实测 1.7 mm。"
+    "段落下边框的 w:space 从行底量起，所以 4 mm 间距只需再加 2.3 mm（≈ 7 pt）。",
+)
 RED_RULE_WIDTH = Spec(156, "mm", "7.2.7", R, "与版心等宽。")
 RED_RULE_WEIGHT = Spec(
     Decimal("2.25"), "pt", "7.2.7", PR,
@@ -349,8 +355,9 @@ PAGE_NUMBER_DASH = Spec("\u2014", "", "7.5", R, "数字左右各放一条一字�
 PAGE_NUMBER_GAP = Spec(7, "mm", "7.5", R, "一字线上距版心下边缘 7 mm。")
 PAGE_NUMBER_SIDE_INDENT = Spec(1, "字", "7.5", G, "单页码居右空一字，双页码居左空一字；以4号字计 14 pt = 280 twips。")
 PAGE_NUMBER_DASH_HEIGHT = Spec(
-    Decimal("0.38"), "em", "7.5", PR,
-    "一字线在字面中的高度（自字身底部量起约 0.38 字高，LibreOffice 7.4 实测校准），用于推算页脚距离。",
+    Decimal("0.50"), "em", "7.5", PR,
+    "一字线上缘高出页码行（14 pt 固定行距）行底约 0.50 字高 = 2.5 mm（LibreOffice 7.4 实测校准），"
+    "用于推算页脚距离：页脚距离 = 35 − 7 − 2.5 ≈ 25.5 mm。",
 )
 
 
