@@ -463,3 +463,30 @@ def test_problem_format_is_readable(tmp_path):
     text = problems[0].format()
     assert text.startswith("data/p.yaml，第2行，第7列：错误 [yaml.ambiguous-bool]")
     assert '提示：如果这是文字，请加引号，例如 "no"' in text
+
+
+def test_merge_list_earlier_wins_and_bad_merge_value(tmp_path, composer):
+    path = write(tmp_path, "c:\n  <<: [{x: 1, z: 1}, {x: 2, y: 3}]\n  y: 9\n")
+    assert load_yaml(path).data == {"c": {"x": 1, "y": 9, "z": 1}}
+    p = one(problems_of(write(tmp_path, "a:\n  <<: 5\n", "bad.yaml")), "yaml.merge")
+    assert p.line == 2
+
+
+def test_both_composers_give_identical_results(tmp_path, monkeypatch):
+    if len(loading._LOADERS) < 2:
+        pytest.skip("PyYAML built without libyaml")
+    body = "".join(
+        f"- 名称: 项目{i}\n  金额: {i}.50\n  日期: 2024-01-{i % 28 + 1:02d}\n"
+        f"  说明: |\n    第一行\n    第二行\n  标签: [甲, '乙', \"丙\"]\n"
+        for i in range(200)
+    )
+    path = write(tmp_path, "items:\n" + "".join("  " + line + "\n" for line in body.splitlines()))
+    results = []
+    for name in sorted(loading._LOADERS):
+        monkeypatch.setattr(loading, "_Loader", loading._LOADERS[name])
+        results.append(load_yaml(path))
+    a, b = results
+    assert a.data == b.data and len(a.positions) == 1 + 1 + 200 * 9
+    assert a.positions == b.positions and a.key_positions == b.key_positions
+    # character (not byte) columns: 4 spaces + "标签: [甲, '乙', " -> the quote at column 18
+    assert a.positions[("items", 199, "标签", 2)] == (200 * 7 + 1, 18)
