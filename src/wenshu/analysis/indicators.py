@@ -1,0 +1,336 @@
+"""Indicators (指标) per project, and their aggregates per department, industry and district.
+
+Every indicator is a ratio ``numerator ÷ denominator × scale`` (scale 100 for rates in %, 1 for
+万元/亩). A project contributes a numerator and a denominator to every indicator (0 and 0 when it
+does not apply), and an aggregate is **the sum of the numerators over the sum of the denominators**
+of its projects, so aggregates always add up and a department's numbers can be traced to its
+projects. A zero denominator gives ``value = None`` (shown "—": not applicable), never 0%.
+
+Rounding: values keep full ``Decimal`` precision (28 significant digits); nothing is rounded here.
+Display rounds half-up (ROUND_HALF_UP) to 0.1 percentage point (``fmt.percent``) or 0.01 万元/亩.
+
+Dates after ``as_of`` are treated as not yet happened, so running an earlier ``as_of`` on today's
+data gives the picture of that day.
+
+The formulas are documented in docs/计算规则-指标与评分.md; ``SPECS`` holds the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from wenshu.analysis.deadlines import Status, appraisal_deadline, liangsuan_cycle_deadline
+from wenshu.analysis.workdays import WorkdayCalendar, default_calendar
+from wenshu.models.project import Library, Project
+from wenshu.models.rules import RulesFile
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    key: str
+    name: str
+    unit: str  # "%" or "万元/亩"
+    scale: Decimal  # 100 for %, 1 otherwise
+    dimension: str  # 效率 / 效能 / 效益 / 其他 (not scored)
+    numerator: str  # Chinese description of the numerator
+    denominator: str  # Chinese description of the denominator
+    formula: str  # Chinese formula text
+    applies_to: str = "全部"  # 全部 / 政府投资 / 社会投资
+
+
+def _rate(key, name, dim, num, den, extra="", applies="全部") -> IndicatorSpec:
+    return IndicatorSpec(key, name, "%", HUNDRED, dim, num, den,
+                         f"{name} = {num} ÷ {den} × 100%{extra}", applies)
+
+
+SPECS: dict[str, IndicatorSpec] = {s.key: s for s in [
+    _rate("appraisal_on_time", "论证按时率", "效率",
+          "在15个工作日内完成论证入库的次数", "已到期或已完成的论证入库次数",
+          "（论证入库指转入储备库和进入实施库两次，均自申请提交次日起算15个工作日；尚未到期且未完成的不计入）"),
+    _rate("on_time_start", "按时开工率", "效率",
+          "按时开工的项目数", "计划开工时间不晚于统计截止日的实施库项目数",
+          "（实际开工不晚于计划开工时间加宽限天数为按时）"),
+    _rate("on_time_completion", "按时竣工率", "效率",
+          "按时竣工的项目数", "计划竣工时间不晚于统计截止日的实施库项目数",
+          "（实际竣工不晚于计划竣工时间加宽限天数为按时）"),
+    _rate("investment_completion", "投资完成率", "效率",
+          "截至统计年度累计完成投资（万元）", "截至统计年度累计计划投资（万元）",
+          "（按实施库“年度投资计划与完成”中统计年度及以前各年合计）"),
+    _rate("funds_in_place", "资金到位率", "效率",
+          "实际拨付资金（万元）", "计划到位资金（万元）", "（全部资金来源合计）"),
+    _rate("liangsuan_on_time", "两算按时率", "效率",
+          "竣工后11个月内完成决算备案的项目数", "“两算”已完成或已到期的已竣工项目数",
+          "（自实际竣工次日起算11个月；尚未到期且未备案的不计入）"),
+    _rate("settlement_rate", "结算率", "其他",
+          "已完成竣工结算的项目数", "该年度竣工的项目数", "（按竣工年度统计，截至统计截止日）"),
+    _rate("final_accounts_rate", "决算率", "其他",
+          "已完成竣工财务决算备案的项目数", "该年度竣工的项目数", "（按竣工年度统计，截至统计截止日）"),
+    _rate("function_standard", "功能建设达标率", "效能",
+          "已达标的功能建设目标项数", "功能建设目标总项数", "（按运营情况中逐项列出的功能目标计）"),
+    _rate("supply_utilisation", "供给能力利用率", "效能",
+          "各项目实际能力 ÷ 设计能力之和", "参评项目数",
+          "（政府投资项目；各项目能力单位不同，汇总为各项目利用率的算术平均）", "政府投资"),
+    _rate("capacity_utilisation", "产能利用率（服务能力）", "效能",
+          "各项目实际产能（服务量） ÷ 设计产能之和", "参评项目数",
+          "（社会投资项目；汇总为各项目利用率的算术平均）", "社会投资"),
+    _rate("carbon_standard", "碳排放达标率", "效益",
+          "实际碳排放强度不高于设计值的项目数", "填报了设计和实际碳排放强度的项目数"),
+    IndicatorSpec("tax_per_mu", "亩均税收", "万元/亩", ONE, "效益",
+                  "年度实缴税收（万元）", "总用地面积（亩）",
+                  "亩均税收 = 年度实缴税收（万元） ÷ 总用地面积（亩）（汇总为税收合计 ÷ 用地合计）"),
+    IndicatorSpec("revenue_per_mu", "亩均营收", "万元/亩", ONE, "效益",
+                  "年度营业收入（万元）", "总用地面积（亩）",
+                  "亩均营收 = 年度营业收入（万元） ÷ 总用地面积（亩）（汇总为营收合计 ÷ 用地合计）"),
+]}
+
+#: Indicators whose numerator counts a subset of what the denominator counts: always 0–100%.
+COUNT_RATES = frozenset({
+    "appraisal_on_time", "on_time_start", "on_time_completion", "liangsuan_on_time",
+    "settlement_rate", "final_accounts_rate", "function_standard", "carbon_standard",
+})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator value: numerator ÷ denominator × scale, or None when the denominator is 0."""
+
+    key: str
+    name: str
+    numerator: Decimal
+    denominator: Decimal
+    value: Decimal | None
+    unit: str
+    formula: str
+    note: str | None = None  # the project's own figures, e.g. "计划开工2022-06-16，实际开工2022-09-14"
+
+    @classmethod
+    def of(cls, key: str, numerator: Decimal | int, denominator: Decimal | int,
+           note: str | None = None) -> Indicator:
+        spec = SPECS[key]
+        num, den = Decimal(numerator), Decimal(denominator)
+        value = None if den == 0 else num / den * spec.scale
+        return cls(key, spec.name, num, den, value, spec.unit, spec.formula, note)
+
+    @property
+    def applicable(self) -> bool:
+        return self.value is not None
+
+
+def aggregate(parts: Iterable[dict[str, Indicator]]) -> dict[str, Indicator]:
+    """Sum numerators and denominators key by key (every key of ``SPECS`` is present)."""
+    nums = {k: ZERO for k in SPECS}
+    dens = {k: ZERO for k in SPECS}
+    for part in parts:
+        for k, ind in part.items():
+            nums[k] += ind.numerator
+            dens[k] += ind.denominator
+    return {k: Indicator.of(k, nums[k], dens[k]) for k in SPECS}
+
+
+# ─── per project ─────────────────────────────────────────────────────────────────────────
+
+
+def by(d: date | None, as_of: date) -> date | None:
+    """``d`` if it happened on or before ``as_of``, else None (not yet happened as of that day)."""
+    return d if d is not None and d <= as_of else None
+
+
+def completion_date(p: Project, as_of: date) -> date | None:
+    return by(p.implementation.actual_completion, as_of) if p.implementation else None
+
+
+def library_entries(p: Project) -> list[tuple[str, date, date | None]]:
+    """The 论证入库 steps of a project: (name, applied, entered)."""
+    out = []
+    if p.reserve is not None:
+        out.append(("转入储备库论证入库", p.reserve.applied_on, p.reserve.entered_on))
+    if p.implementation is not None:
+        out.append(("进入实施库财力论证", p.implementation.applied_on, p.implementation.entered_on))
+    return out
+
+
+def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = None,
+                       cal: WorkdayCalendar | None = None,
+                       cohort_year: int | None = None) -> dict[str, Indicator]:
+    """Every indicator of ``SPECS`` for one project (0 ÷ 0 where it does not apply).
+
+    ``cohort_year`` is the completion year for 结算率/决算率 (default: the year before ``as_of``).
+    """
+    rules = rules or RulesFile()
+    cal = cal or default_calendar()
+    cohort_year = as_of.year - 1 if cohort_year is None else cohort_year
+    grace_s = rules.indicators.start_grace_days
+    grace_c = rules.indicators.completion_grace_days
+    out: dict[str, Indicator] = {}
+    impl, res = p.implementation, p.reserve
+
+    # 论证按时率
+    on_time = judged = 0
+    notes = []
+    for name, applied, entered in library_entries(p):
+        if applied > as_of:
+            continue
+        r = appraisal_deadline(applied, by(entered, as_of), as_of, cal=cal, name=name)
+        if r.status in (Status.ON_TIME, Status.LATE, Status.OVERDUE):
+            judged += 1
+            on_time += r.status is Status.ON_TIME
+            notes.append(f"{name}{r.label()}")
+    out["appraisal_on_time"] = Indicator.of("appraisal_on_time", on_time, judged, "；".join(notes) or None)
+
+    # 按时开工率 / 按时竣工率 (implementation-library projects whose planned date has come)
+    num = den = 0
+    note = None
+    if impl is not None and res is not None and res.planned_start <= as_of:
+        den = 1
+        started = by(impl.actual_start, as_of)
+        if started is not None:
+            delay = (started - res.planned_start).days
+            num = int(delay <= grace_s)
+            note = f"计划开工{res.planned_start.isoformat()}，实际开工{started.isoformat()}" + (
+                f"（推迟{delay}天）" if delay > 0 else "")
+        else:
+            note = f"计划开工{res.planned_start.isoformat()}，截至{as_of.isoformat()}未开工"
+    out["on_time_start"] = Indicator.of("on_time_start", num, den, note)
+
+    num = den = 0
+    note = None
+    if impl is not None and res is not None and res.planned_completion <= as_of:
+        den = 1
+        done = completion_date(p, as_of)
+        if done is not None:
+            delay = (done - res.planned_completion).days
+            num = int(delay <= grace_c)
+            note = f"计划竣工{res.planned_completion.isoformat()}，实际竣工{done.isoformat()}" + (
+                f"（推迟{delay}天）" if delay > 0 else "")
+        else:
+            note = f"计划竣工{res.planned_completion.isoformat()}，截至{as_of.isoformat()}未竣工"
+    out["on_time_completion"] = Indicator.of("on_time_completion", num, den, note)
+
+    # 投资完成率 / 资金到位率
+    if impl is not None:
+        rows = [r for r in impl.progress if r.year <= as_of.year]
+        pl = sum((r.planned for r in rows), ZERO)
+        co = sum((r.completed for r in rows), ZERO)
+        out["investment_completion"] = Indicator.of(
+            "investment_completion", co, pl, f"累计完成{co}万元，累计计划{pl}万元" if rows else None)
+        fpl = sum((f.planned for f in impl.funds), ZERO)
+        fdi = sum((f.disbursed for f in impl.funds), ZERO)
+        out["funds_in_place"] = Indicator.of(
+            "funds_in_place", fdi, fpl, f"实际拨付{fdi}万元，计划到位{fpl}万元" if impl.funds else None)
+    else:
+        out["investment_completion"] = Indicator.of("investment_completion", 0, 0)
+        out["funds_in_place"] = Indicator.of("funds_in_place", 0, 0)
+
+    # 两算按时率, 结算率, 决算率
+    done = completion_date(p, as_of)
+    st = impl.settlement if impl is not None else None
+    filed = by(st.filed_on, as_of) if st else None
+    settled = by(st.settled_on, as_of) if st else None
+    num = den = 0
+    note = None
+    if done is not None:
+        r = liangsuan_cycle_deadline(done, filed, as_of)
+        if r.status in (Status.ON_TIME, Status.LATE, Status.OVERDUE):
+            den, num = 1, int(r.status is Status.ON_TIME)
+            note = f"竣工{done.isoformat()}，全周期届满{r.due.isoformat()}，{r.label()}"
+    out["liangsuan_on_time"] = Indicator.of("liangsuan_on_time", num, den, note)
+    in_cohort = done is not None and done.year == cohort_year
+    out["settlement_rate"] = Indicator.of(
+        "settlement_rate", int(in_cohort and settled is not None), int(in_cohort),
+        (f"{cohort_year}年竣工，" + (f"{settled.isoformat()}完成结算" if settled else "未完成结算")) if in_cohort else None)
+    out["final_accounts_rate"] = Indicator.of(
+        "final_accounts_rate", int(in_cohort and filed is not None), int(in_cohort),
+        (f"{cohort_year}年竣工，" + (f"{filed.isoformat()}决算备案" if filed else "未完成决算备案")) if in_cohort else None)
+
+    # 效能 and 效益 from operating data (completed projects only)
+    op = impl.operation if (impl is not None and done is not None) else None
+    funcs = op.functions if op else []
+    achieved = sum(1 for f in funcs if f.achieved)
+    out["function_standard"] = Indicator.of(
+        "function_standard", achieved, len(funcs),
+        f"{len(funcs)}项功能目标中{achieved}项达标" if funcs else None)
+    for key, applies in (("supply_utilisation", True), ("capacity_utilisation", False)):
+        if op is not None and op.design_capacity > 0 and p.is_government == applies:
+            out[key] = Indicator.of(key, op.actual_capacity / op.design_capacity, 1,
+                                    f"{op.year}年实际{op.actual_capacity}{op.capacity_unit}，设计{op.design_capacity}{op.capacity_unit}")
+        else:
+            out[key] = Indicator.of(key, 0, 0)
+    if op is not None and op.carbon_design is not None and op.carbon_actual is not None:
+        ok = op.carbon_actual <= op.carbon_design
+        unit = op.carbon_unit or ""
+        out["carbon_standard"] = Indicator.of(
+            "carbon_standard", int(ok), 1, f"实际{op.carbon_actual}{unit}，设计{op.carbon_design}{unit}")
+    else:
+        out["carbon_standard"] = Indicator.of("carbon_standard", 0, 0)
+    area = res.land_area_mu if res is not None else ZERO
+    for key, amount, what in (("tax_per_mu", op.tax if op else None, "实缴税收"),
+                              ("revenue_per_mu", op.revenue if op else None, "营业收入")):
+        if amount is not None and area > 0:
+            out[key] = Indicator.of(key, amount, area, f"{op.year}年{what}{amount}万元，用地{area}亩")
+        else:
+            out[key] = Indicator.of(key, 0, 0)
+    return {k: out[k] for k in SPECS}
+
+
+# ─── 三库 ─────────────────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class LibraryLine:
+    key: str  # catalogue / reserve / implementation
+    name: str  # 目录库 / 储备库 / 实施库
+    basis: str  # Chinese: which projects count
+    projects: int
+    total: Decimal  # 万元
+    multiple: Decimal | None  # total ÷ previous_year_investment; None if that is 0
+    target: Decimal | None  # 4 / 2 / None
+    met: bool | None  # None when there is no target or no base
+
+
+@dataclass(frozen=True)
+class LibraryTotals:
+    previous_year_investment: Decimal
+    lines: list[LibraryLine]
+    formula: str
+
+    def line(self, key: str) -> LibraryLine:
+        return next(x for x in self.lines if x.key == key)
+
+
+def library_totals(projects: Iterable[Project], previous_year_investment: Decimal, as_of: date,
+                   rules: RulesFile | None = None) -> LibraryTotals:
+    """三库 totals and their multiples of last year's investment (notice 一、（一）: 4× and 2×).
+
+    Which projects count (the notice does not say): every project passed through the 目录库, so the
+    目录库 total is every project on the platform; the 储备库 total is the projects in the 储备库 and
+    the 实施库 (every 实施库 project passed the 储备库); the 实施库 total is the 实施库 projects. Each
+    project counts with its best known investment (``Project.total_investment``: approved total in the
+    实施库, 投资匡算 in the 储备库, 意向总投资 in the 目录库). With ``libraries.include_completed: false``,
+    projects completed before 1 January of the ``as_of`` year are left out.
+    """
+    rules = rules or RulesFile()
+    lib_rules = rules.libraries
+    ps = list(projects)
+    if not lib_rules.include_completed:
+        cutoff = date(as_of.year, 1, 1)
+        ps = [p for p in ps if not ((d := completion_date(p, as_of)) and d < cutoff)]
+    base = Decimal(previous_year_investment)
+    groups = [
+        ("catalogue", "目录库", "平台上全部项目（目录库、储备库、实施库）", ps, lib_rules.catalogue_multiple),
+        ("reserve", "储备库", "储备库和实施库项目", [p for p in ps if p.library != Library.CATALOGUE], lib_rules.reserve_multiple),
+        ("implementation", "实施库", "实施库项目", [p for p in ps if p.library == Library.IMPLEMENTATION], None),
+    ]
+    lines = []
+    for key, name, basis, members, target in groups:
+        total = sum((p.total_investment for p in members), ZERO)
+        mult = None if base == 0 else total / base
+        met = None if (target is None or mult is None) else mult >= target
+        lines.append(LibraryLine(key, name, basis, len(members), total, mult, target, met))
+    return LibraryTotals(base, lines, "倍数 = 该库项目总投资合计（万元） ÷ 上年度投资规模（万元）")
