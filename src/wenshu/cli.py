@@ -67,6 +67,91 @@ def schema_cmd(out: Path) -> None:
         click.echo(f"已写入 {p.as_posix()}")
 
 
+def _parse_date(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期“{value}”格式不对，应为 YYYY-MM-DD，如 2025-10-31。") from None
+
+
+@cli.command("kinds")
+def kinds_cmd() -> None:
+    """列出可生成的文书类型及其所需数据。"""
+    from wenshu.documents import REGISTRY
+
+    for key, k in REGISTRY.items():
+        click.echo(f"{key:<16} {k.title}")
+        click.echo(f"{'':<16} 模板：{k.template}；数据：{k.inputs}")
+
+
+@cli.command("render")
+@click.argument("kind_key", metavar="KIND")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", type=click.Path(path_type=Path, dir_okay=False), help="输出 .docx 文件；默认按文书标题在当前目录命名。")
+@click.option("--template", "template_file", type=click.Path(path_type=Path, dir_okay=False), help="使用指定的模板文件（.docx）。")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), help="优先使用此目录中的同名模板，缺少的用内置模板。")
+@click.option("--item", "item", help="数据中有多份同类文书时，选择其中一份（如项目编号、发文字号、部门简称）。")
+@click.option("--as-of", "as_of", help="统计截止日期 YYYY-MM-DD，默认今天。")
+@click.option("-f", "--force", is_flag=True, help="覆盖已存在的输出文件。")
+def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path | None,
+               templates_dir: Path | None, item: str | None, as_of: str | None, force: bool) -> None:
+    """生成一份文书：wenshu render KIND DATA。
+
+    DATA 是数据目录，或目录中的一个数据文件（此时只生成由该文件产生的文书）。
+    用 wenshu kinds 查看 KIND 的取值。
+    """
+    from wenshu.dataset import load_dataset
+    from wenshu.errors import UsageError
+    from wenshu.naming import safe_filename
+    from wenshu.render import compile_template, kind, plan, render_job
+
+    kind(kind_key)
+    if not data.exists():
+        raise UsageError(Problem(code="usage.no-such-path", message="路径不存在。", file=str(data)))
+    folder = data if data.is_dir() else _data_root(data)
+    ds = load_dataset([folder])
+    for p in ds.problems:
+        click.echo(p.format(), err=True)
+    jobs = plan(kind_key, ds, as_of=_parse_date(as_of))
+    if data.is_file():
+        target = data.resolve()
+        jobs = [j for j in jobs if any((folder / s).resolve() == target for s in j.sources)]
+    if item is not None:
+        chosen = [j for j in jobs if item in (j.key, j.title, j.department)]
+        if not chosen:
+            raise UsageError(Problem(code="usage.no-such-item", message=f"没有找到“{item}”对应的文书。",
+                                     expected="、".join(j.key for j in jobs) or "（无）"))
+        jobs = chosen
+    if not jobs:
+        raise UsageError(Problem(code="usage.nothing", message="数据中没有可生成这类文书的记录。", file=str(data)))
+    if len(jobs) > 1:
+        listing = "\n".join(f"  {j.key}  {j.title}" for j in jobs[:30])
+        raise UsageError(Problem(code="usage.ambiguous", message=f"数据中有 {len(jobs)} 份此类文书，请用 --item 选择一份，或用 wenshu batch 全部生成：\n{listing}"))
+    job = jobs[0]
+    compiled = compile_template(kind_key, templates_dir=templates_dir, template_file=template_file)
+    target = out or Path(safe_filename(job.title) + ".docx")
+    try:
+        render_job(job, target, compiled=compiled, force=force)
+    except FileExistsError:
+        raise UsageError(Problem(code="usage.exists", message="输出文件已存在，未覆盖。", file=str(target),
+                                 hint="加 --force 覆盖，或用 -o 指定其他文件名。")) from None
+    except PermissionError:
+        raise UsageError(Problem(code="usage.permission", message="没有写入权限。", file=str(target))) from None
+    click.echo(f"已生成 {target.as_posix()}（{job.title}）")
+
+
+def _data_root(file: Path) -> Path:
+    """The data folder a file belongs to: the nearest parent holding district.yaml."""
+    for folder in [file.parent, *list(file.parent.parents)[:3]]:
+        if (folder / "district.yaml").is_file():
+            return folder
+    return file.parent
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="wenshu", standalone_mode=False)

@@ -1,0 +1,55 @@
+"""任务清单: the whole district list and one per department, as an attachment page."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from wenshu.documents.base import Ctx, DocJob, DocumentKind, TaskTable, register, task_table
+from wenshu.models.district import DeptRole
+
+
+class TaskListContext(Ctx):
+    label: str = Field(title="附件标签", description="“附件”；单独印发时为空")
+    department: str = Field(default="", title="部门", description="部门清单的部门简称；全区清单为空")
+    table: TaskTable = Field(title="任务清单表", description="序号、重点工作、责任单位、完成时间")
+
+
+INDUSTRY_COLLECTIVES = {"各行业主管部门", "区各行业主管部门"}
+
+
+def concerns(units: list[str], dept_short: str, dept_name: str, is_industry: bool) -> bool:
+    if dept_short in units or dept_name in units:
+        return True
+    # "（区）各行业主管部门" names every industry department at once.
+    return is_industry and any(u in INDUSTRY_COLLECTIVES for u in units)
+
+
+def build(ds, analysis=None) -> list[DocJob]:
+    jobs = []
+    for key, tl in sorted(ds.task_lists.items()):
+        jobs.append(DocJob(
+            kind="task_list", key=f"{tl.year}-全区", title=tl.title,
+            context=TaskListContext(label="附件", table=task_table(tl.title, tl.items, tl.year)),
+            sources=[key],
+        ))
+        if ds.district is None:
+            continue
+        for d in ds.district.departments:
+            industry = DeptRole.INDUSTRY in d.roles
+            items = [t for t in tl.items if concerns(t.units, d.short, d.name, industry)]
+            if not items:
+                continue
+            title = f"{d.short}{tl.title}" if not tl.title.startswith(d.short) else tl.title
+            jobs.append(DocJob(
+                kind="task_list", key=f"{tl.year}-{d.short}", title=title,
+                context=TaskListContext(label="附件", department=d.short, table=task_table(title, items, tl.year)),
+                department=d.short, sources=[key],
+            ))
+    return jobs
+
+
+KIND = register(DocumentKind(
+    key="task_list", title="任务清单", template="task_list.docx",
+    inputs="tasks/*.yaml（kind: tasks）；district.yaml（部门清单）",
+    context_model=TaskListContext, build=build, needs_analysis=False,
+))

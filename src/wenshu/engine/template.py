@@ -1,0 +1,232 @@
+"""Compile a docxtpl-style .docx template once, render it many times.
+
+docxtpl's own pipeline reloads the .docx, re-patches the XML and recompiles the Jinja source on every
+render (anchors.md §1.4). Here the template-invariant work (reading the zip, docxtpl's tag patching,
+Jinja compilation, compressing unchanged parts) happens once; a render only runs the compiled
+templates of the parts that contain tags, checks the result is well-formed XML, and zips it.
+
+Tag syntax is docxtpl's (``{{ }}``, ``{% %}``, ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``,
+``{% vm %}``...): we call docxtpl's ``patch_xml`` for the tag clean-up so templates behave exactly as
+docxtpl documents them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError as JinjaTemplateError
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from lxml import etree
+
+from wenshu.engine.docx_zip import PreparedEntry, write_zip
+from wenshu.engine.env import make_env
+from wenshu.errors import Problem, RenderError, TemplateError
+from wenshu.official import fixups
+
+TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG_START = re.compile(r"\{[{%#]")
+_PARA_START = re.compile(r"<w:p([ >])")
+_TAGS = re.compile(r"<[^>]+>")
+_LISTING_CHARS = re.compile(r"[\a\f\t]|<w:t(?: [^>]*)?>[^<]*\n")
+
+# Output bounds: a template loop over hostile data must not fill the disk or memory.
+MAX_PART_BYTES = 64 * 1024 * 1024
+
+
+def part_label(name: str) -> str:
+    """Chinese name of a docx part for messages: 正文, 页眉1, 页脚2, 脚注."""
+    m = re.match(r"word/(document|header|footer|footnotes|endnotes)(\d*)\.xml$", name)
+    if not m:
+        return name
+    base = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}[m.group(1)]
+    return base + m.group(2)
+
+
+def visible_text(xml_line: str) -> str:
+    text = _TAGS.sub("", xml_line)
+    for a, b in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(a, b)
+    return text.strip()
+
+
+@dataclass
+class CompiledPart:
+    name: str
+    template: Any  # jinja2.Template
+    lines: list[str]  # patched source split at paragraph starts, for error locations
+
+    def where(self, lineno: int | None) -> tuple[int | None, str | None]:
+        """(paragraph number, visible text) of a Jinja line number."""
+        if lineno is None or not (1 <= lineno <= len(self.lines)):
+            return None, None
+        return max(lineno - 1, 1), visible_text(self.lines[lineno - 1])[:80]
+
+
+def _patch(xml: str) -> str:
+    # patch_xml does not touch instance state; calling it unbound avoids loading the .docx twice.
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    if lineno:
+        return lineno
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _explain(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return f"模板试图访问不安全的内部属性，已被阻止（{exc}）。模板只能使用数据字段和 wenshu 提供的过滤器。"
+    if isinstance(exc, UndefinedError):
+        msg = str(exc)
+        m = re.search(r"has no attribute '([^']+)'", msg) or re.search(r"'([^']+)' is undefined", msg)
+        name = m.group(1) if m else msg
+        return f"模板引用了不存在的字段“{name}”。请用 wenshu template fields 查看可用字段。"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"模板标签语法错误：{exc.message}"
+    return f"模板渲染失败：{type(exc).__name__}: {exc}"
+
+
+class CompiledTemplate:
+    """A template ready to render many documents."""
+
+    def __init__(self, path: Path, label: str | None = None):
+        self.path = Path(path)
+        self.label = label or self.path.as_posix()
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            raise TemplateError(Problem(code="template.missing", message="模板文件不存在。", file=self.label)) from None
+        except OSError as e:
+            raise TemplateError(Problem(code="template.unreadable", message=f"无法读取模板文件：{e.strerror}。", file=self.label)) from None
+        self.sha256 = hashlib.sha256(raw).hexdigest()
+        try:
+            zf = zipfile.ZipFile(self.path)
+            infos = zf.infolist()
+        except zipfile.BadZipFile:
+            raise TemplateError(Problem(
+                code="template.not-docx", message="模板不是有效的 .docx 文件（可能是 .doc 或已损坏）；请在 Word/WPS 中另存为 .docx。",
+                file=self.label)) from None
+        env = make_env()
+        self.entries: list[tuple[str, PreparedEntry | CompiledPart]] = []
+        problems: list[Problem] = []
+        names = [i.filename for i in infos]
+        # [Content_Types].xml first: some readers expect it at the start of the package.
+        order = sorted(range(len(names)), key=lambda i: (names[i] != "[Content_Types].xml", i))
+        for i in order:
+            name = names[i]
+            data = zf.read(name)
+            if TEMPLATED_PART.match(name):
+                text = data.decode("utf-8")
+                if _TAG_START.search(text):
+                    patched = _PARA_START.sub(r"\n<w:p\1", _patch(text))
+                    lines = patched.split("\n")
+                    try:
+                        tpl = env.from_string(patched)
+                    except TemplateSyntaxError as e:
+                        part = CompiledPart(name, None, lines)
+                        para, txt = part.where(e.lineno)
+                        problems.append(Problem(
+                            code="template.syntax", message=_explain(e), file=self.label,
+                            field_path=f"{part_label(name)} 第{para}段" if para else part_label(name),
+                            found=txt, hint="检查 {% if %}/{% for %} 是否都有对应的 {% endif %}/{% endfor %}，标签是否被拆开。",
+                        ))
+                        continue
+                    self.entries.append((name, CompiledPart(name, tpl, lines)))
+                    continue
+            self.entries.append((name, PreparedEntry(name, data)))
+        zf.close()
+        if problems:
+            raise TemplateError(problems)
+
+    def render_parts(self, context: dict[str, Any], *, core: dict[str, str] | None = None) -> list[tuple[str, bytes | PreparedEntry]]:
+        """Render every templated part; raise RenderError naming the part and paragraph on failure."""
+        out: list[tuple[str, bytes | PreparedEntry]] = []
+        for name, entry in self.entries:
+            if isinstance(entry, CompiledPart):
+                out.append((name, self._render_part(entry, context)))
+            elif name == "docProps/core.xml" and core is not None:
+                out.append((name, core_xml(**core)))
+            else:
+                out.append((name, entry))
+        return out
+
+    def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
+        try:
+            xml = part.template.render(context)
+        except (JinjaTemplateError, SecurityError) as e:
+            para, txt = part.where(_template_lineno(e))
+            raise RenderError(Problem(
+                code="render.undefined" if isinstance(e, UndefinedError) else ("render.unsafe" if isinstance(e, SecurityError) else "render.template"),
+                message=_explain(e), file=self.label,
+                field_path=f"{part_label(part.name)} 第{para}段" if para else part_label(part.name),
+                found=txt,
+            )) from None
+        except RecursionError:
+            raise RenderError(Problem(code="render.recursion", message="模板递归过深，已停止。", file=self.label,
+                                      field_path=part_label(part.name))) from None
+        if len(xml) > MAX_PART_BYTES:
+            raise RenderError(Problem(code="render.too-large", message=f"生成的{part_label(part.name)}超过 {MAX_PART_BYTES // 1024 // 1024} MB，已停止（模板循环是否失控？）。", file=self.label))
+        xml = xml.replace("\n<w:p", "<w:p")
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if _LISTING_CHARS.search(xml):
+            xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
+        data = xml.encode("utf-8")
+        try:
+            # Strict parse (no recover=True): a broken part is an error, never a silently truncated document.
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as e:
+            raise RenderError(Problem(
+                code="render.bad-xml", message=f"生成的{part_label(part.name)} XML 无效，未写出文件：{e}。",
+                file=self.label, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
+        if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
+            root = etree.fromstring(data)
+            doc = context.get("doc")
+            sealed = bool(getattr(doc, "get", lambda k, d: d)("sealed", True)) if doc is not None else True
+            if fixups.apply(root, sealed=sealed):
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        return data
+
+    def render_bytes(self, context: dict[str, Any], *, core: dict[str, str] | None = None) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        write_zip(buf, self.render_parts(context, core=core))
+        return buf.getvalue()
+
+
+_CORE_TEMPLATE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+    "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None) -> bytes:
+    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible."""
+    when = (date or dt.date(2000, 1, 1)).isoformat() + "T00:00:00Z"
+    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when).encode("utf-8")

@@ -1,0 +1,135 @@
+"""Layout that depends on the rendered text, applied to the rendered XML.
+
+A template cannot know how long the organ's name or the date will be, yet GB/T 9704 positions depend
+on it: the 发文机关标志 must fit the text width (7.2.4), a sealed document's 署名 is centred over its
+成文日期 (7.3.5.1), an unsealed one is indented 2 字 with the date shifted 2 字 right (7.3.5.2). The
+templates keep plain named paragraphs (editable in Word/WPS); these fix-ups set the numbers after
+rendering, on the paragraphs carrying the 发文机关标志 / 署名 / 成文日期 styles.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from lxml import etree
+
+from wenshu.official import gbt9704 as gb
+from wenshu.official.layout import text_width_zi
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+_Q = "{%s}" % W
+
+MARK_STYLE = "GwIssuerMark"
+SIGNATURE_STYLE = "GwSignature"
+DATE_STYLE = "GwDate"
+
+# Child order inside w:pPr / w:rPr that we touch (OOXML schema order; Word rejects other orders).
+_PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange"]
+_RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+              "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+              "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"]
+
+
+def _child(parent, tag: str, order: list[str]):
+    el = parent.find(_Q + tag)
+    if el is not None:
+        return el
+    el = etree.Element(_Q + tag)
+    idx = order.index(tag)
+    for i, existing in enumerate(parent):
+        name = etree.QName(existing).localname
+        if name in order and order.index(name) > idx:
+            parent.insert(i, el)
+            return el
+    parent.append(el)
+    return el
+
+
+def _ppr(p):
+    ppr = p.find(_Q + "pPr")
+    if ppr is None:
+        ppr = etree.Element(_Q + "pPr")
+        p.insert(0, ppr)
+    return ppr
+
+
+def _style(p) -> str | None:
+    ps = p.find(f"{_Q}pPr/{_Q}pStyle")
+    return ps.get(_Q + "val") if ps is not None else None
+
+
+def _text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(_Q + "t"))
+
+
+def _set_right_indent(p, twips: int) -> None:
+    ind = _child(_ppr(p), "ind", _PPR_ORDER)
+    ind.set(_Q + "right", str(max(0, twips)))
+
+
+def _fix_mark(p, settings: gb.Settings) -> None:
+    text = _text(p).strip()
+    if not text:
+        return
+    size = settings.mark_size_for(text)
+    if size == Decimal(settings.mark_size_pt):
+        return
+    half = str(gb.pt_to_half_points(size))
+    for r in p.iter(_Q + "r"):
+        rpr = r.find(_Q + "rPr")
+        if rpr is None:
+            rpr = etree.Element(_Q + "rPr")
+            r.insert(0, rpr)
+        _child(rpr, "sz", _RPR_ORDER).set(_Q + "val", half)
+        _child(rpr, "szCs", _RPR_ORDER).set(_Q + "val", half)
+    spacing = _child(_ppr(p), "spacing", _PPR_ORDER)
+    spacing.set(_Q + "line", str(gb.pt_to_twips(size)))
+    spacing.set(_Q + "lineRule", "exact")
+
+
+def _fix_signature(sig, date, sealed: bool) -> None:
+    zi = gb.SANHAO.twips
+    s_text, d_text = _text(sig).strip(), _text(date).strip()
+    if not s_text or not d_text:
+        return
+    sw, dw = text_width_zi(s_text), text_width_zi(d_text)
+    if sealed:
+        # 7.3.5.1: date 4 字 from the right; the signature centred on the date.
+        four = Decimal(gb.SEALED_DATE_RIGHT_INDENT.value)
+        _set_right_indent(date, int(four * zi))
+        _set_right_indent(sig, int((four + (dw - sw) / 2) * zi))
+    else:
+        # 7.3.5.2: signature 2 字 from the right; the date's first character 2 字 right of the
+        # signature's; a date longer than that sits 2 字 from the right and pushes the signature left.
+        two = Decimal(gb.UNSEALED_SIGNATURE_RIGHT_INDENT.value)
+        r_sig = two
+        r_date = r_sig + sw - two - dw
+        if r_date < two:
+            r_date = two
+            r_sig = r_date + dw + two - sw
+        _set_right_indent(sig, int(r_sig * zi))
+        _set_right_indent(date, int(r_date * zi))
+
+
+def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTINGS) -> bool:
+    """Fix the text-dependent layout in a rendered ``word/document.xml`` tree. True if changed."""
+    changed = False
+    paragraphs = list(root.iter(_Q + "p"))
+    for i, p in enumerate(paragraphs):
+        st = _style(p)
+        if st == MARK_STYLE:
+            _fix_mark(p, settings)
+            changed = True
+        elif st == SIGNATURE_STYLE:
+            nxt = next((q for q in paragraphs[i + 1:] if _text(q).strip()), None)
+            if nxt is not None and _style(nxt) == DATE_STYLE:
+                _fix_signature(p, nxt, sealed)
+                changed = True
+    return changed

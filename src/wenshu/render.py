@@ -1,0 +1,65 @@
+"""The public API for producing documents: plan jobs from data, render one job to a file.
+
+    from wenshu.render import plan, render_job
+    ds = load_dataset(["data_examples"])
+    for job in plan("notice", ds):
+        render_job(job, Path("out") / f"{job.title}.docx")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from wenshu.dataset import Dataset
+from wenshu.documents import REGISTRY, DocJob, DocumentKind
+from wenshu.engine.docx_zip import atomic_write, write_zip
+from wenshu.engine.template import CompiledTemplate
+from wenshu.errors import Problem, UsageError
+from wenshu.templates import resolve
+
+
+def kind(key: str) -> DocumentKind:
+    if key not in REGISTRY:
+        import difflib
+
+        guess = difflib.get_close_matches(key, list(REGISTRY), n=1)
+        raise UsageError(Problem(
+            code="usage.unknown-kind",
+            message=f"未知的文书类型“{key}”。" + (f"是否应为“{guess[0]}”？" if guess else ""),
+            expected="、".join(f"{k}（{v.title}）" for k, v in REGISTRY.items()),
+        ))
+    return REGISTRY[key]
+
+
+def analyze_if_needed(k: DocumentKind, ds: Dataset, as_of: dt.date | None):
+    if not k.needs_analysis:
+        return None
+    from wenshu.analysis.engine import analyze
+
+    return analyze(ds, as_of or dt.date.today())
+
+
+def plan(key: str, ds: Dataset, *, as_of: dt.date | None = None, analysis=None) -> list[DocJob]:
+    k = kind(key)
+    if analysis is None:
+        analysis = analyze_if_needed(k, ds, as_of)
+    return k.build(ds, analysis)
+
+
+def compile_template(key: str, *, templates_dir: Path | None = None, template_file: Path | None = None) -> CompiledTemplate:
+    k = kind(key)
+    path = resolve(k.template, override_dir=templates_dir, template_file=template_file)
+    return CompiledTemplate(path, label=path.as_posix())
+
+
+def core_for(job: DocJob) -> dict:
+    return {"title": job.title, "subject": REGISTRY[job.kind].title, "creator": "wenshu", "date": job.date}
+
+
+def render_job(job: DocJob, out: Path, *, compiled: CompiledTemplate | None = None, force: bool = False) -> Path:
+    """Render one job to ``out`` atomically; the XML of every part is checked before writing."""
+    compiled = compiled or compile_template(job.kind)
+    parts = compiled.render_parts(job.context_dict(), core=core_for(job))
+    atomic_write(out, lambda f: write_zip(f, parts), force=force)
+    return out
