@@ -1,0 +1,111 @@
+"""End to end on data_examples as of 2025-10-31: facts checked by hand against the YAML."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from wenshu.analysis.engine import analyze, format_text, to_json
+from wenshu.analysis.indicators import SPECS
+from wenshu.analysis.lights import Colour
+from wenshu.dataset import load_dataset
+
+from conftest import EXAMPLES
+
+AS_OF = date(2025, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return analyze(load_dataset([EXAMPLES]), AS_OF)
+
+
+def test_not_started_project_is_red_with_day_count(analysis):
+    # HSG-2024-017 保障性租赁住房: planned start 2025-05-15, no actual_start → 169 days
+    p = analysis.project("HSG-2024-017")
+    light = p.lights.get("start")
+    assert light.colour is Colour.RED
+    assert light.reason == "计划开工2025-05-15，截至2025-10-31已逾期169天未开工"
+    assert p.overall is Colour.RED
+
+
+def test_overdue_completion_and_liangsuan(analysis):
+    # HSG-2024-011: planned completion 2025-09-12, not completed → 49 days → yellow
+    p = analysis.project("HSG-2024-011")
+    assert p.lights.get("completion").colour is Colour.YELLOW
+    assert "已逾期49天未竣工" in p.lights.get("completion").reason
+    # HSG-2023-010: completed 2023-05-20, 决算 never filed → cycle due 2024-04-20, 559 days over
+    q = analysis.project("HSG-2023-010")
+    assert q.lights.get("liangsuan").colour is Colour.RED
+    assert "2024-04-20" in q.lights.get("liangsuan").reason and "已超期559天" in q.lights.get("liangsuan").reason
+
+
+def test_counts_and_libraries(analysis):
+    assert len(analysis.by_colour(Colour.RED)) == 17
+    assert len(analysis.by_colour(Colour.YELLOW)) == 1
+    lt = analysis.libraries
+    # all 44 projects: 812020.84 万元 ÷ 452300 万元
+    assert lt.line("catalogue").total == Decimal("812020.84")
+    assert lt.line("catalogue").multiple == Decimal("812020.84") / Decimal("452300.00")
+    assert lt.line("catalogue").met is False
+    assert lt.line("reserve").projects == 36 and lt.line("reserve").total == Decimal("683100.00")
+
+
+def test_aggregates_add_up(analysis):
+    d = analysis.district_total
+    for key in SPECS:
+        for split in ("全部", "政府投资", "社会投资"):
+            ps = [p for p in analysis.projects if split == "全部" or p.investment_type == split]
+            assert d.splits[split].indicators[key].numerator == sum(p.indicators[key].numerator for p in ps)
+            assert d.splits[split].indicators[key].denominator == sum(p.indicators[key].denominator for p in ps)
+        assert sum(g.all.indicators[key].denominator for g in analysis.departments) == d.all.indicators[key].denominator
+        assert sum(g.all.indicators[key].numerator for g in analysis.industries) == d.all.indicators[key].numerator
+    assert d.splits["政府投资"].indicators["capacity_utilisation"].value is None
+    assert sum(d.all.lights.values()) == len(analysis.projects)
+
+
+def test_supervision_criticises_late_liangsuan_reports(analysis):
+    aug, sep, oct_ = analysis.supervision
+    # 区城执局 reported September's 两算 progress on 2025-10-14 (due 10-10): late 4 days
+    cz = sep.department("区城执局")
+    assert cz.criticised
+    assert any("10月14日才报送9月“两算”进展，超过2025年10月10日时限4天" in f for f in cz.criticise_facts)
+    assert {d.department for d in sep.criticised} == {"区城执局", "区招商中心"}
+    assert "区发改局" in {d.department for d in sep.commended}
+    # October's reports are due 2025-11-10, after as_of: not judged yet
+    assert oct_.department("区招商中心").item("settlement_report").rate is None
+    assert oct_.departments[-1].department == "区招商中心"
+
+
+def test_overdue_list(analysis):
+    open_items = [o for o in analysis.overdue if o.open]
+    assert len(open_items) == 8
+    assert all(o.kind == "两算" for o in open_items)
+    monthly = [o for o in analysis.overdue if o.kind == "两算月报"]
+    assert {(o.department, o.deadline.due.isoformat(), o.deadline.days_late) for o in monthly} >= {
+        ("区城执局", "2025-10-10", 4), ("区招商中心", "2025-09-10", 6)}
+
+
+def test_completed_projects_are_scored(analysis):
+    p = analysis.project("HSG-2024-029")  # 华新智造: completed social project
+    assert p.score is not None and p.score.grade in ("优", "良", "中", "差")
+    assert analysis.project("HSG-2024-017").score is None
+
+
+def test_text_and_json(analysis):
+    t = format_text(analysis)
+    for s in ("红灯项目17个，黄灯项目1个", "计划开工2025-05-15，截至2025-10-31已逾期169天未开工",
+              "目录库：44个项目", "为上年度投资规模的1.80倍，目标4倍，未达到", "1.51倍", "通报批评·区城执局",
+              "2025年10月"):
+        assert s in t
+    j = to_json(analysis)
+    text = json.dumps(j, ensure_ascii=False)  # everything serialisable
+    assert j["as_of"] == "2025-10-31"
+    assert j["summary"] == {"red": 17, "yellow": 1, "green": 18, "overdue_open": 8}
+    lib = j["libraries"]["lines"][0]
+    assert lib["total"] == "812020.84"
+    assert j["projects"][0]["indicators"]["on_time_start"]["value"] in (None, "0", "100")
+    assert "Decimal(" not in text
