@@ -472,7 +472,7 @@ def main(out: Path) -> None:
         ],
         "departments": [{"name": n, "short": s, "roles": r} for n, s, r in DEPARTMENTS],
         "industries": [{"name": n, "department": d, "investment_type": t} for n, d, t, _, _ in INDUSTRIES],
-        "recipients": ["江北管理区", "各街道办事处", "区直各部门"],
+        "recipients": ["江北管理区、各街道办事处", "区直各部门"],
         "cc": [["区委各部门", "区人武部", "各人民团体"], ["区人大", "区政协", "区法院", "区检察院"]],
         "printer": "黄石港区人民政府办公室",
     }

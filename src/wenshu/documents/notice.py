@@ -50,7 +50,7 @@ def _pages(attachments, ds, offset: int, total: int) -> list[AttachmentPage]:
             tl = ds.task_lists.get(a.task_list)
             if tl is not None:
                 table = task_table(tl.title, tl.items, tl.year)
-        pages.append(AttachmentPage(label=label, title=a.title, blocks=section_blocks(a.sections), table=table))
+        pages.append(AttachmentPage(label=label, title=fmt.title_lines(a.title), blocks=section_blocks(a.sections), table=table))
     return pages
 
 
@@ -65,7 +65,7 @@ def build(ds, analysis=None) -> list[DocJob]:
         frame = Frame(
             mark=organ.mark,
             number=fmt.doc_number(organ.doc_prefix, n.year, n.seq),
-            title=n.title,
+            title=fmt.title_lines(n.title),
             recipients=fmt.recipients_line(n.recipients if n.recipients is not None else district.recipients),
             signature=n.signature or organ.name,
             date=fmt.cn_date(n.signed_on),
@@ -79,7 +79,7 @@ def build(ds, analysis=None) -> list[DocJob]:
         enclosure = None
         if n.enclosure is not None:
             enclosure = EnclosureCtx(
-                title=n.enclosure.title,
+                title=fmt.title_lines(n.enclosure.title),
                 blocks=paragraphs(n.enclosure.preamble) + section_blocks(n.enclosure.sections),
                 attachments=attachment_notes([a.title for a in encl]),
             )

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, TaskTable, register, task_table
 from wenshu.models.district import DeptRole
+from wenshu.official import fmt
 
 
 class TaskListContext(Ctx):
@@ -29,7 +30,7 @@ def build(ds, analysis=None) -> list[DocJob]:
     for key, tl in sorted(ds.task_lists.items()):
         jobs.append(DocJob(
             kind="task_list", key=f"{tl.year}-全区", title=tl.title,
-            context=TaskListContext(label="附件", table=task_table(tl.title, tl.items, tl.year)),
+            context=TaskListContext(label="附件", table=task_table(fmt.title_lines(tl.title), tl.items, tl.year)),
             sources=[key],
         ))
         if ds.district is None:
@@ -42,7 +43,7 @@ def build(ds, analysis=None) -> list[DocJob]:
             title = f"{d.short}{tl.title}" if not tl.title.startswith(d.short) else tl.title
             jobs.append(DocJob(
                 kind="task_list", key=f"{tl.year}-{d.short}", title=title,
-                context=TaskListContext(label="附件", department=d.short, table=task_table(title, items, tl.year)),
+                context=TaskListContext(label="附件", department=d.short, table=task_table(fmt.title_lines(title), items, tl.year)),
                 department=d.short, sources=[key],
             ))
     return jobs

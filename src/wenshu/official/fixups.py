@@ -118,6 +118,18 @@ def _fix_signature(sig, date, sealed: bool) -> None:
         _set_right_indent(date, int(r_date * zi))
 
 
+def _keep_with_signature(paragraphs: list, i: int) -> None:
+    """7.3.5.5: the signature never stands alone on a page. Chain keepNext from the last line of text
+    (and the blank lines) down to the 署名, so Word/WPS/LibreOffice move them together."""
+    j = i - 1
+    while j >= 0:
+        q = paragraphs[j]
+        _child(_ppr(q), "keepNext", _PPR_ORDER)
+        if _text(q).strip():
+            break
+        j -= 1
+
+
 def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTINGS) -> bool:
     """Fix the text-dependent layout in a rendered ``word/document.xml`` tree. True if changed."""
     changed = False
@@ -131,5 +143,6 @@ def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTI
             nxt = next((q for q in paragraphs[i + 1:] if _text(q).strip()), None)
             if nxt is not None and _style(nxt) == DATE_STYLE:
                 _fix_signature(p, nxt, sealed)
+                _keep_with_signature(paragraphs, i)
                 changed = True
     return changed

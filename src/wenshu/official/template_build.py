@@ -127,10 +127,9 @@ class Builder:
 
     def signature(self) -> None:
         """署名 and 成文日期; their indents are set after rendering (official/fixups.py)."""
+        # One blank line: 7.3.5.2 for unsealed documents; for sealed ones the seal's top must be
+        # within one line of the text (7.3.5.1), and page 1 of a red-header notice has no room to spare.
         self.blank()
-        self.ctl("{%p if doc.sealed %}")
-        self.blank()
-        self.ctl("{%p endif %}")
         self.p("{{ doc.signature }}", StyleName.SIGNATURE)
         self.p("{{ doc.date }}", StyleName.DATE)
         self.ctl("{%p if doc.note %}")
