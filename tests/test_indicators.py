@@ -142,7 +142,7 @@ def test_liangsuan_cycle_and_cohort_rates():
     on_time = completed(settled=D("2024-07-01"), report=D("2024-07-20"), filed=D("2025-02-28"))
     i = project_indicators(on_time, AS_OF)
     assert i["liangsuan_on_time"].value == 100
-    assert "2025-02-28" in i["liangsuan_on_time"].note
+    assert "2025年2月28日" in i["liangsuan_on_time"].note
     assert i["settlement_rate"].value == 100 and i["final_accounts_rate"].value == 100
     late = completed(settled=D("2024-07-01"))
     i = project_indicators(late, AS_OF)

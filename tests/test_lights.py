@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wenshu.official.fmt import cn_date
+
 from datetime import date
 from decimal import Decimal
 
@@ -38,7 +40,7 @@ def test_start_thresholds(as_of, colour, days):
     light = start_light(make_project(), D(as_of), R)
     assert light.colour is colour
     if days:
-        assert light.reason == f"计划开工2025-03-01，截至{as_of}已逾期{days}天未开工"
+        assert light.reason == f"计划开工2025年3月1日，截至{cn_date(D(as_of))}已逾期{days}天未开工"
 
 
 def test_start_started_late_is_green_with_delay():
@@ -121,7 +123,7 @@ def test_appraisal_light_open_items():
     assert appraisal_light(p, D("2025-11-04"), R, cal, [a]).colour is Colour.YELLOW
     light = appraisal_light(p, D("2025-11-11"), R, cal, [a])  # 16 working days
     assert light.colour is Colour.RED
-    assert "已用16个工作日" in light.reason and "2025-11-10" in light.reason
+    assert "已用16个工作日" in light.reason and "2025年11月10日" in light.reason
 
 
 def test_liangsuan_light():
@@ -130,7 +132,7 @@ def test_liangsuan_light():
     assert liangsuan_light(completed(), as_of, R).colour is Colour.RED
     light = liangsuan_light(completed(settled=D("2024-07-01")), D("2024-08-31"), R)
     # report due 2024-08-01 → overdue 30 days → yellow (cycle not yet due)
-    assert light.colour is Colour.YELLOW and "竣工财务决算报告应于2024-08-01前完成，已超期30天" in light.reason
+    assert light.colour is Colour.YELLOW and "竣工财务决算报告应于2024年8月1日前完成，已超期30天" in light.reason
     soon = liangsuan_light(completed(), D("2024-07-10"), R)
     assert soon.colour is Colour.YELLOW and "剩余21天" in soon.reason
     assert liangsuan_light(completed(), D("2024-06-01"), R).colour is Colour.GREEN

@@ -404,22 +404,35 @@ def make_projects() -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
                 impl["funds"] = [{"source": f["source"], "planned": f["amount"], "disbursed": f["amount"] if state == "done" else money(float(f["amount"]) * 0.92)} for f in impl["funding"]]
                 evaluations.append(make_evaluation(pid, name, ind, gov, dept, idx, accepted))
             else:
-                # Under construction (or not started) as of autumn 2025: progress for 2025.
-                planned_2025 = next((y["amount"] for y in r["annual_plan"] if y["year"] == 2025), money(float(total_d) * 0.4))
-                if "actual_start" in impl and impl["actual_start"] > D(2025, 10, 31):
-                    del impl["actual_start"]
-                if state == "building" and impl.get("actual_start") and impl["actual_start"] > D(2025, 6, 30):
-                    impl["actual_start"] = D(2025, 4, 1 + idx % 20)
-                share = {"building": 0.78, "late-start": 0.35, "lagging-funds": 0.52, "not-started": 0.0}[state]
-                impl["progress"] = [{"year": 2025, "planned": planned_2025, "completed": money(float(planned_2025) * share)}]
-                fund_share = {"building": 0.9, "late-start": 0.6, "lagging-funds": 0.45, "not-started": 0.0}[state]
+                # Under construction (or not started) in autumn 2025: a 2024–2027 schedule.
+                if state == "late-start":
+                    ps = D(2025, 3, 3 + idx % 20)
+                    pc = D(2027, 3 + idx % 6, 28)
+                    impl["actual_start"] = ps + dt.timedelta(days=75 + idx % 40)
+                elif state == "not-started":
+                    ps, pc = D(2025, 5, 15), D(2027, 6, 30)
+                    impl.pop("actual_start", None)
+                else:  # building, lagging-funds: started on time in 2024
+                    ps = D(2024, 3 + idx % 6, 5 + idx % 20)
+                    pc = D(2026, 4 + idx % 8, 28)
+                    impl["actual_start"] = ps + dt.timedelta(days=idx % 9)
+                r["planned_start"], r["planned_completion"] = ps, pc
+                years = list(range(ps.year, pc.year + 1))
+                acc = Decimal(0)
+                r["annual_plan"] = []
+                for j, y in enumerate(years):
+                    amt = money(float(total_d) / len(years)) if j < len(years) - 1 else total_d - acc
+                    acc += amt
+                    r["annual_plan"].append({"year": y, "amount": amt})
+                share = {"building": 0.82, "late-start": 0.35, "lagging-funds": 0.55, "not-started": 0.0}[state]
+                impl["progress"] = []
+                for y in r["annual_plan"]:
+                    if y["year"] == 2024:
+                        impl["progress"].append({"year": 2024, "planned": y["amount"], "completed": money(float(y["amount"]) * (0.97 if state == "building" else 0.8))})
+                    elif y["year"] == 2025:
+                        impl["progress"].append({"year": 2025, "planned": y["amount"], "completed": money(float(y["amount"]) * share)})
+                fund_share = {"building": 0.92, "late-start": 0.6, "lagging-funds": 0.45, "not-started": 0.0}[state]
                 impl["funds"] = [{"source": f["source"], "planned": money(float(f["amount"]) * 0.5), "disbursed": money(float(f["amount"]) * 0.5 * fund_share)} for f in impl["funding"]]
-                if state == "not-started":
-                    r["planned_start"] = D(2025, 5, 15)
-                    r["planned_completion"] = D(2027, 6, 30)
-                    r["annual_plan"] = [{"year": 2025, "amount": money(float(total_d) * 0.3)}, {"year": 2026, "amount": money(float(total_d) * 0.4)},
-                                        {"year": 2027, "amount": total_d - money(float(total_d) * 0.3) - money(float(total_d) * 0.4)}]
-                    impl["progress"] = [{"year": 2025, "planned": money(float(total_d) * 0.3), "completed": Decimal("0.00")}]
                 impl["weekly_reports"] = 30 + idx % 12
             p["implementation"] = impl
         by_dept.setdefault(dept, []).append(p)
@@ -507,10 +520,11 @@ def make_supervision(out: Path) -> None:
             else:
                 logins = [1 + (i + w + month) % 2 for w in range(weeks)]
             due = 6 + (i + month) % 7
-            on_time = due if dept in STRONG else (due - 3 if dept in WEAK else due - (i + month) % 2)
+            # Varied performance so the month's ranking has few ties.
+            on_time = due if dept in STRONG else (due - 3 if dept in WEAK else due - 1 - (i * 5 + month) % 3)
             warnings = (i + month) % 4 if dept not in WEAK else 4
             handled = warnings if dept not in WEAK else 1
-            report_day = 5 + (i % 4) if dept not in WEAK else 14 + month % 3
+            report_day = 3 + (i % 4) if dept not in WEAK else 14 + month % 3
             rec = {
                 "department": dept,
                 "weekly_logins": logins,
@@ -532,7 +546,7 @@ def make_supervision(out: Path) -> None:
             "month": month,
             "records": records,
             "bulletin": {"organ": "committee_office", "commendation_seq": seq, "criticism_seq": seq + 1,
-                         "issued_on": add_workdays(D(2025, month + 1, 14), 0)},
+                         "issued_on": add_workdays(D(2025, month + 1, 20), 0)},
         }
         write(out / "supervision" / f"2025-{month:02d}.yaml", "supervision", data, depth=2)
 

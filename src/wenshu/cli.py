@@ -78,6 +78,29 @@ def _parse_date(value: str | None):
         raise click.BadParameter(f"日期“{value}”格式不对，应为 YYYY-MM-DD，如 2025-10-31。") from None
 
 
+@cli.command("analyze")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", help="统计截止日期 YYYY-MM-DD，默认今天。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出全部计算结果。")
+def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
+    """计算指标、红黄绿灯、期限、评分和督办排名，输出摘要（或 JSON）。"""
+    import datetime as dt
+    import json
+
+    from wenshu.analysis.engine import analyze, format_text, to_json
+    from wenshu.dataset import load_dataset
+
+    day = _parse_date(as_of) or dt.date.today()
+    ds = load_dataset([data])
+    for p in ds.problems:
+        click.echo(p.format(), err=True)
+    result = analyze(ds, day)
+    if as_json:
+        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(result))
+
+
 @cli.command("kinds")
 def kinds_cmd() -> None:
     """列出可生成的文书类型及其所需数据。"""

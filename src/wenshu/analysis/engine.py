@@ -13,6 +13,8 @@ strings, dates ISO, enums by value).
 
 from __future__ import annotations
 
+from wenshu.official.fmt import cn_date
+
 import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
@@ -113,9 +115,9 @@ class OverdueItem:
         who = f"{self.project_name}（{self.project_id}）" if self.project_id else self.department
         if d.status is Status.OVERDUE:
             extra = f"（{d.workdays_late}个工作日）" if d.workdays_late else ""
-            return f"{who}：{d.name}应于{d.due.isoformat()}前完成，已超期{d.days_late}天{extra}仍未完成；责任单位{self.department}"
+            return f"{who}：{d.name}应于{cn_date(d.due)}前完成，已超期{d.days_late}天{extra}仍未完成；责任单位{self.department}"
         extra = f"（{d.workdays_late}个工作日）" if d.workdays_late else ""
-        return f"{who}：{d.name}应于{d.due.isoformat()}前完成，{d.done.isoformat()}完成，逾期{d.days_late}天{extra}；责任单位{self.department}"
+        return f"{who}：{d.name}应于{cn_date(d.due)}前完成，{cn_date(d.done)}完成，逾期{d.days_late}天{extra}；责任单位{self.department}"
 
 
 @dataclass
@@ -333,7 +335,7 @@ def format_text(a: Analysis) -> str:
     L.append("三、部门督办考评")
     if a.supervision:
         m = a.supervision[-1]
-        L.append(f"  {m.label}（判断日期{m.judged_on.isoformat()}）排名：")
+        L.append(f"  {m.label}（判断日期{cn_date(m.judged_on)}）排名：")
         for d in m.departments:
             rank = f"第{d.rank}名" if d.rank else "未排名"
             mark = "（拟通报表彰）" if d.commended else ("（拟通报批评）" if d.criticised else "")

@@ -17,6 +17,8 @@ The formulas are documented in docs/计算规则-指标与评分.md; ``SPECS`` h
 
 from __future__ import annotations
 
+from wenshu.official.fmt import cn_date
+
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -193,10 +195,10 @@ def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = Non
         if started is not None:
             delay = (started - res.planned_start).days
             num = int(delay <= grace_s)
-            note = f"计划开工{res.planned_start.isoformat()}，实际开工{started.isoformat()}" + (
+            note = f"计划开工{cn_date(res.planned_start)}，实际开工{cn_date(started)}" + (
                 f"（推迟{delay}天）" if delay > 0 else "")
         else:
-            note = f"计划开工{res.planned_start.isoformat()}，截至{as_of.isoformat()}未开工"
+            note = f"计划开工{cn_date(res.planned_start)}，截至{cn_date(as_of)}未开工"
     out["on_time_start"] = Indicator.of("on_time_start", num, den, note)
 
     num = den = 0
@@ -207,10 +209,10 @@ def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = Non
         if done is not None:
             delay = (done - res.planned_completion).days
             num = int(delay <= grace_c)
-            note = f"计划竣工{res.planned_completion.isoformat()}，实际竣工{done.isoformat()}" + (
+            note = f"计划竣工{cn_date(res.planned_completion)}，实际竣工{cn_date(done)}" + (
                 f"（推迟{delay}天）" if delay > 0 else "")
         else:
-            note = f"计划竣工{res.planned_completion.isoformat()}，截至{as_of.isoformat()}未竣工"
+            note = f"计划竣工{cn_date(res.planned_completion)}，截至{cn_date(as_of)}未竣工"
     out["on_time_completion"] = Indicator.of("on_time_completion", num, den, note)
 
     # 投资完成率 / 资金到位率
@@ -239,15 +241,15 @@ def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = Non
         r = liangsuan_cycle_deadline(done, filed, as_of)
         if r.status in (Status.ON_TIME, Status.LATE, Status.OVERDUE):
             den, num = 1, int(r.status is Status.ON_TIME)
-            note = f"竣工{done.isoformat()}，全周期届满{r.due.isoformat()}，{r.label()}"
+            note = f"竣工{cn_date(done)}，全周期届满{cn_date(r.due)}，{r.label()}"
     out["liangsuan_on_time"] = Indicator.of("liangsuan_on_time", num, den, note)
     in_cohort = done is not None and done.year == cohort_year
     out["settlement_rate"] = Indicator.of(
         "settlement_rate", int(in_cohort and settled is not None), int(in_cohort),
-        (f"{cohort_year}年竣工，" + (f"{settled.isoformat()}完成结算" if settled else "未完成结算")) if in_cohort else None)
+        (f"{cohort_year}年竣工，" + (f"{cn_date(settled)}完成结算" if settled else "未完成结算")) if in_cohort else None)
     out["final_accounts_rate"] = Indicator.of(
         "final_accounts_rate", int(in_cohort and filed is not None), int(in_cohort),
-        (f"{cohort_year}年竣工，" + (f"{filed.isoformat()}决算备案" if filed else "未完成决算备案")) if in_cohort else None)
+        (f"{cohort_year}年竣工，" + (f"{cn_date(filed)}决算备案" if filed else "未完成决算备案")) if in_cohort else None)
 
     # 效能 and 效益 from operating data (completed projects only)
     op = impl.operation if (impl is not None and done is not None) else None

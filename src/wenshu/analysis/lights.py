@@ -13,6 +13,8 @@ Every reason is a Chinese sentence with the numbers, e.g.
 
 from __future__ import annotations
 
+from wenshu.official.fmt import cn_date
+
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -109,13 +111,13 @@ def start_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     started = by(impl.actual_start, as_of) if impl else None
     if started is not None:
         delay = (started - ps).days
-        extra = f"，较计划开工{ps.isoformat()}推迟{delay}天" if delay > 0 else ""
-        return _light("start", Colour.GREEN, f"已于{started.isoformat()}开工{extra}")
+        extra = f"，较计划开工{cn_date(ps)}推迟{delay}天" if delay > 0 else ""
+        return _light("start", Colour.GREEN, f"已于{cn_date(started)}开工{extra}")
     days = (as_of - ps).days
     if days <= 0:
-        return _light("start", Colour.GREEN, f"计划开工{ps.isoformat()}，尚未到计划开工时间")
+        return _light("start", Colour.GREEN, f"计划开工{cn_date(ps)}，尚未到计划开工时间")
     return _light("start", _by_days(days, rule),
-                  f"计划开工{ps.isoformat()}，截至{as_of.isoformat()}已逾期{days}天未开工")
+                  f"计划开工{cn_date(ps)}，截至{cn_date(as_of)}已逾期{days}天未开工")
 
 
 def expected_progress(p: Project, as_of: date) -> Decimal:
@@ -178,13 +180,13 @@ def completion_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     done = completion_date(p, as_of)
     if done is not None:
         delay = (done - pc).days
-        extra = f"，较计划竣工{pc.isoformat()}推迟{delay}天" if delay > 0 else ""
-        return _light("completion", Colour.GREEN, f"已于{done.isoformat()}竣工{extra}")
+        extra = f"，较计划竣工{cn_date(pc)}推迟{delay}天" if delay > 0 else ""
+        return _light("completion", Colour.GREEN, f"已于{cn_date(done)}竣工{extra}")
     days = (as_of - pc).days
     if days <= 0:
-        return _light("completion", Colour.GREEN, f"计划竣工{pc.isoformat()}，尚未到计划竣工时间")
+        return _light("completion", Colour.GREEN, f"计划竣工{cn_date(pc)}，尚未到计划竣工时间")
     return _light("completion", _by_days(days, rule),
-                  f"计划竣工{pc.isoformat()}，截至{as_of.isoformat()}已逾期{days}天未竣工")
+                  f"计划竣工{cn_date(pc)}，截至{cn_date(as_of)}已逾期{days}天未竣工")
 
 
 def funds_light(p: Project, as_of: date, rules: RulesFile) -> Light:
@@ -219,7 +221,7 @@ def entry_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     entered = by(impl.entered_on, as_of)
     if entered is not None:
         extra = f"（开工后{(entered - started).days}天才入库）" if entered > started else ""
-        return _light("entry", Colour.GREEN, f"已于{entered.isoformat()}入实施库{extra}")
+        return _light("entry", Colour.GREEN, f"已于{cn_date(entered)}入实施库{extra}")
     days = (as_of - started).days
     if days > rule.red_over_days:
         colour = Colour.RED
@@ -227,7 +229,7 @@ def entry_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         colour = Colour.YELLOW
     else:
         colour = Colour.GREEN
-    return _light("entry", colour, f"已于{started.isoformat()}开工，截至{as_of.isoformat()}已{days}天未入实施库")
+    return _light("entry", colour, f"已于{cn_date(started)}开工，截至{cn_date(as_of)}已{days}天未入实施库")
 
 
 def appraisal_light(p: Project, as_of: date, rules: RulesFile, cal: WorkdayCalendar,
@@ -259,14 +261,14 @@ def appraisal_light(p: Project, as_of: date, rules: RulesFile, cal: WorkdayCalen
         due = cal.add_workdays(applied, APPRAISAL_WORKDAYS)
         if used > APPRAISAL_WORKDAYS:
             colour = Colour.RED
-            text = (f"{name}于{applied.isoformat()}提交，已用{used}个工作日，超过15个工作日时限"
-                    f"（应于{due.isoformat()}前完成）")
+            text = (f"{name}于{cn_date(applied)}提交，已用{used}个工作日，超过15个工作日时限"
+                    f"（应于{cn_date(due)}前完成）")
         elif used >= rule.yellow_from_workday:
             colour = Colour.YELLOW
-            text = f"{name}于{applied.isoformat()}提交，已用{used}个工作日，应于{due.isoformat()}前完成"
+            text = f"{name}于{cn_date(applied)}提交，已用{used}个工作日，应于{cn_date(due)}前完成"
         else:
             colour = Colour.GREEN
-            text = f"{name}于{applied.isoformat()}提交，已用{used}个工作日，在15个工作日时限内"
+            text = f"{name}于{cn_date(applied)}提交，已用{used}个工作日，在15个工作日时限内"
         judged.append((colour, text))
     colour = worst(c for c, _ in judged)
     shown = [t for c, t in judged if c == colour]
@@ -291,24 +293,24 @@ def liangsuan_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         pending = next((s.name for s in steps[:-1] if s.status in (Status.OVERDUE, Status.PENDING)), None)
         now = f"，目前{pending}尚未完成" if pending else ""
         return _light("liangsuan", Colour.RED,
-                      f"{done.isoformat()}竣工，“两算”全周期应于{cycle.due.isoformat()}前完成，"
+                      f"{cn_date(done)}竣工，“两算”全周期应于{cn_date(cycle.due)}前完成，"
                       f"已超期{cycle.days_late}天仍未完成决算备案{now}")
     over = [s for s in steps if s.status is Status.OVERDUE]
     if over:
         s = over[0]
         return _light("liangsuan", Colour.YELLOW,
-                      f"{done.isoformat()}竣工，{s.name}应于{s.due.isoformat()}前完成，已超期{s.days_late}天")
+                      f"{cn_date(done)}竣工，{s.name}应于{cn_date(s.due)}前完成，已超期{s.days_late}天")
     soon = [s for s in steps if s.status is Status.PENDING and (s.due - as_of).days <= rule.warn_within_days]
     if soon:
         s = soon[0]
         return _light("liangsuan", Colour.YELLOW,
-                      f"{done.isoformat()}竣工，{s.name}将于{s.due.isoformat()}到期（剩余{(s.due - as_of).days}天）")
+                      f"{cn_date(done)}竣工，{s.name}将于{cn_date(s.due)}到期（剩余{(s.due - as_of).days}天）")
     if cycle.status in (Status.ON_TIME, Status.LATE):
         late = [s for s in steps if s.status is Status.LATE]
         extra = "（" + "、".join(f"{s.name}{s.label()}" for s in late) + "）" if late else ""
-        return _light("liangsuan", Colour.GREEN, f"已于{cycle.done.isoformat()}完成决算备案{extra}")
+        return _light("liangsuan", Colour.GREEN, f"已于{cn_date(cycle.done)}完成决算备案{extra}")
     return _light("liangsuan", Colour.GREEN,
-                  f"{done.isoformat()}竣工，“两算”各步骤均在期限内（全周期届满{cycle.due.isoformat()}）")
+                  f"{cn_date(done)}竣工，“两算”各步骤均在期限内（全周期届满{cn_date(cycle.due)}）")
 
 
 def project_lights(p: Project, as_of: date, *, rules: RulesFile | None = None,

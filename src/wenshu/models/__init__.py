@@ -17,6 +17,7 @@ from wenshu.models.holidays import HolidayFile
 from wenshu.models.notice import NoticeFile
 from wenshu.models.project import ProjectFile
 from wenshu.models.reports import AnnualReportFile, IndustryReportFile
+from wenshu.models.rules import RulesFile
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
 
@@ -45,6 +46,7 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("supervision", SupervisionFile, "月度督办记录", "各部门每月平台登录、事项办理、预警处置、两算报送、评价报送"),
         FileKind("tasks", TaskListFile, "任务清单", "重点工作、责任单位、完成时间"),
         FileKind("notice", NoticeFile, "通知", "结构化的通知正文、印发文件、附件和版记"),
+        FileKind("rules", RulesFile, "计算规则", "红黄绿灯阈值、指标目标值、评分权重、督办考评和通报条件（只写要改的项）"),
         FileKind("holidays", HolidayFile, "节假日补充", "chinesecalendar 尚未覆盖年份的法定节假日和调休上班日"),
     ]
 }
