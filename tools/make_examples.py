@@ -348,7 +348,8 @@ def make_projects() -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
                 months = 12 + idx % 9
                 c = D(s.year + (s.month + months - 1) // 12, (s.month + months - 1) % 12 + 1, 20)
                 impl["actual_completion"] = c
-                r["planned_start"] = s - dt.timedelta(days=idx % 10)
+                # Most completed projects started on plan; every fourth started about three weeks late.
+                r["planned_start"] = s - dt.timedelta(days=20) if idx % 4 == 0 else s + dt.timedelta(days=idx % 5)
                 r["planned_completion"] = c + dt.timedelta(days=-15 + idx % 40)
                 r["annual_plan"] = [{"year": s.year, "amount": money(float(total_d) * 0.6)},
                                     {"year": c.year if c.year != s.year else s.year + 1, "amount": total_d - money(float(total_d) * 0.6)}]

@@ -86,6 +86,13 @@ class Dataset:
             self.__dict__["_id_cache"] = cache
         return cache
 
+    def rel(self, sf: SourceFile) -> str:
+        """The file's path relative to the data folder (how documents name their sources)."""
+        return _rel(self, sf)
+
+    def files_of(self, kind: str) -> list[str]:
+        return [self.rel(f) for f in self.files if f.kind == kind]
+
     def source_of(self, key: str) -> SourceFile | None:
         return next((f for f in self.files if f.display == key or str(f.path) == key), None)
 

@@ -178,6 +178,7 @@ class DocJob:
     title: str  # Chinese, for listings and file names
     context: Ctx
     department: str | None = None  # the department folder it belongs to (None: district folder)
+    concerns: list[str] = field(default_factory=list)  # other departments that get a copy (通报)
     sources: list[str] = field(default_factory=list)  # data files it was built from
     date: dt.date | None = None  # 成文日期 (core properties)
 

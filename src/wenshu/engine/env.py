@@ -15,9 +15,22 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from wenshu.official.fmt import FILTERS
 
 
+class WenshuEnvironment(ImmutableSandboxedEnvironment):
+    """Contexts are plain dicts; ``r.items`` must mean the field "items", not ``dict.items``.
+
+    Jinja looks up ``a.b`` as an attribute first, so a context field named like a dict method
+    (items, keys, values, get, copy ...) would print a bound method. Data keys win here.
+    """
+
+    def getattr(self, obj, attribute):  # noqa: A003 - Jinja's own name
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 @lru_cache(maxsize=1)
 def make_env() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = WenshuEnvironment(
         autoescape=True,
         undefined=StrictUndefined,
         # docxtpl's paragraph tags leave the tag where the paragraph was; keep the XML compact.

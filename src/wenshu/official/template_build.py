@@ -155,6 +155,42 @@ class Builder:
             for el in trpr.findall(qn("w:cantSplit")):
                 trpr.remove(el)
 
+    def h1(self, text: str):
+        return self.p(text, StyleName.HEADING[1])
+
+    def h2(self, label: str, lead: str = ""):
+        """A run-in level-2 heading ("（一）项目概况。") followed by body text on the same line."""
+        return self.runs([(label, CHAR_H2), (lead, None)] if lead else [(label, CHAR_H2)])
+
+    def para_list(self, seq: str, var: str = "t") -> None:
+        self.ctl(f"{{%p for {var} in {seq} %}}")
+        self.p(f"{{{{ {var} }}}}")
+        self.ctl("{%p endfor %}")
+
+    def loop_table(self, headers: list[str], cells: list[str], seq: str, var: str = "r",
+                   widths_mm: tuple | None = None, centre: tuple[int, ...] = (), small: bool = False) -> None:
+        """A header row repeated on every page, then one row per item of ``seq``."""
+        n = len(headers)
+        t = layout.add_table(self.doc, headers, [
+            [f"{{%tr for {var} in {seq} %}}"] + [""] * (n - 1),
+            cells,
+            ["{%tr endfor %}"] + [""] * (n - 1),
+        ], widths_mm=widths_mm)
+        for i in centre:
+            for p in t.rows[2].cells[i].paragraphs:
+                p.paragraph_format.alignment = 1
+        if small:
+            # Wide tables (9 columns) use 小四 so figures such as "100.0%" stay on one line.
+            for row in t.rows:
+                for cell in row.cells:
+                    for p in cell.paragraphs:
+                        for run in p.runs:
+                            run.font.size = Pt(gb.XIAOSI.pt)
+        for row in t.rows[1:]:
+            trpr = row._tr.get_or_add_trPr()
+            for el in trpr.findall(qn("w:cantSplit")):
+                trpr.remove(el)
+
     def imprint(self) -> None:
         """版记: floated to the bottom of the last page's text area."""
         self.ctl("{%p if doc.cc or doc.printer %}")
@@ -247,9 +283,229 @@ def build_task_list(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
     b.save(out / "task_list.docx", "任务清单")
 
 
+def score_table(b: Builder, score: str = "score") -> None:
+    b.loop_table(["维度", "指标", "指标值", "目标值", "权重", "得分"],
+                 ["{{ r.dimension }}", "{{ r.name }}", "{{ r.value }}", "{{ r.target }}", "{{ r.weight }}", "{{ r.score }}"],
+                 f"{score}.rows", widths_mm=(18, 46, 26, 26, 20, 20), centre=(0, 2, 3, 4, 5))
+
+
+def report_title(b: Builder) -> None:
+    b.title()
+    b.blank()
+
+
+def build_project_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
+    """项目绩效评价报告: outline of 财预〔2020〕10号 adapted to 效率/效能/效益 (domain.md §2.9(a))."""
+    b = Builder(s)
+    report_title(b)
+    b.p("{{ opening }}")
+    b.h1("一、基本情况")
+    b.h2("（一）项目概况。", "{{ overview }}")
+    b.h2("（二）项目绩效目标。", "{{ objectives }}")
+    b.h1("二、绩效评价工作开展情况")
+    b.h2("（一）评价对象和范围。", "{{ scope }}")
+    b.h2("（二）评价方法和标准。", "{{ method }}")
+    b.h2("（三）评价工作过程。", "{{ process }}")
+    b.h1("三、综合评价情况及评价结论")
+    b.p("经评价，{{ project.name }}{{ score.summary }}")
+    score_table(b)
+    b.h1("四、绩效评价指标分析")
+    b.h2("（一）效率评价。", "{{ efficiency }}")
+    b.ctl("{%p if is_government %}")
+    b.h2("（二）效能评价。", "对照可行性研究报告，重点评价功能建设达标率和供给能力利用率：{{ effectiveness }}")
+    b.h2("（三）效益评价。", "{{ benefit }}")
+    b.ctl("{%p else %}")
+    b.h2("（二）效能评价。", "对照项目策划书，重点评价产能利用率（服务能力）：{{ effectiveness }}")
+    b.h2("（三）效益评价。", "重点评价碳排放达标率和亩均效益：{{ benefit }}")
+    b.ctl("{%p endif %}")
+    b.h2("（四）“两算”情况。", "{{ liangsuan }}")
+    b.h2("（五）红黄绿灯预警情况。")
+    b.loop_table(["预警事项", "灯色", "原因"], ["{{ r.name }}", "{{ r.colour }}", "{{ r.reason }}"], "lights",
+                 widths_mm=(24, 20, 112), centre=(0, 1))
+    b.h1("五、主要经验及做法、存在的问题")
+    b.h2("（一）主要经验及做法。")
+    b.para_list("findings")
+    b.h2("（二）存在的问题。")
+    b.para_list("problems")
+    b.h1("六、有关建议")
+    b.para_list("recommendations")
+    b.h1("七、其他需要说明的问题")
+    b.p("{{ other }}")
+    b.signature()
+    b.save(out / "project_report.docx", "项目绩效评价报告")
+
+
+def build_industry_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
+    """行业绩效评价报告 (domain.md §2.9(b))."""
+    b = Builder(s)
+    report_title(b)
+    b.p("{{ opening }}")
+    b.h1("一、行业投资基本情况")
+    b.p("{{ background }}")
+    b.p("{{ basics }}")
+    b.h1("二、评价工作开展情况")
+    b.p("{{ scope }}")
+    b.p("{{ method }}")
+    b.h1("三、评价结果")
+    b.p("经评价，{{ industry }}行业{{ score.summary }}{{ distribution }}")
+    score_table(b)
+    b.h1("四、指标分析")
+    b.h2("（一）效率。", "{{ efficiency }}")
+    b.ctl("{%p if is_government %}")
+    b.h2("（二）效能（总量分析）。", "围绕供给能力利用率开展行业总量分析：{{ effectiveness }}")
+    b.ctl("{%p else %}")
+    b.h2("（二）效能（总量分析）。", "围绕产能利用率（服务能力）开展行业总量分析：{{ effectiveness }}")
+    b.ctl("{%p endif %}")
+    b.h2("（三）效益。", "{{ benefit }}")
+    b.ctl("{%p if structure %}")
+    b.h2("（四）结构分析。")
+    b.para_list("structure")
+    b.ctl("{%p endif %}")
+    b.h1("五、存在的主要问题")
+    b.para_list("problems")
+    b.h1("六、意见建议及下一步工作")
+    b.para_list("recommendations")
+    b.ctl("{%p if rectifications %}")
+    b.p("整改清单如下：")
+    b.loop_table(["序号", "问题", "整改措施", "责任单位", "完成时间"],
+                 ["{{ r.seq }}", "{{ r.problem }}", "{{ r.measure }}", "{{ r.unit }}", "{{ r.due }}"], "rectifications",
+                 widths_mm=(14, 38, 52, 24, 28), centre=(0, 3))
+    b.ctl("{%p endif %}")
+    b.p("附件：{{ attachment_title }}", StyleName.ATTACHMENT_NOTE).paragraph_format.space_before = Pt(0)
+    b.signature()
+    b.p("附件", StyleName.ATTACHMENT_LABEL)
+    b.blank()
+    b.p("{{ attachment_title }}", StyleName.ATTACHMENT_TITLE)
+    b.blank()
+    b.loop_table(["序号", "项目名称", "所在库", "总投资（万元）", "预警", "得分", "等级"],
+                 ["{{ r.seq }}", "{{ r.name }}", "{{ r.library }}", "{{ r.total }}", "{{ r.light }}", "{{ r.score }}", "{{ r.grade }}"],
+                 "projects", widths_mm=(12, 58, 18, 24, 16, 14, 14), centre=(0, 2, 4, 5, 6))
+    b.save(out / "industry_report.docx", "行业绩效评价报告")
+
+
+def build_annual_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
+    """年度投资项目综合绩效评价报告 (domain.md §2.9(c))."""
+    b = Builder(s)
+    report_title(b)
+    b.p("{{ opening }}")
+    b.h1("一、总体情况")
+    b.p("{{ overall }}")
+    b.loop_table(["库", "项目数", "总投资", "为上年度投资规模倍数", "目标", "是否达到"],
+                 ["{{ r.name }}", "{{ r.projects }}", "{{ r.total }}", "{{ r.multiple }}", "{{ r.target }}", "{{ r.met }}"],
+                 "libraries", widths_mm=(22, 18, 32, 36, 22, 26), centre=(0, 1, 2, 3, 4, 5))
+    b.h1("二、改革推进情况")
+    b.ctl("{%p for t in reform %}")
+    b.h2("{{ 2|heading_ordinal(loop.index) }}{{ t.title }}", "{{ t.text }}")
+    b.ctl("{%p endfor %}")
+    b.h1("三、综合评价结果")
+    b.p("经评价，全区投资项目{{ score.summary }}")
+    score_table(b)
+    b.p("各行业得分排名如下：")
+    b.loop_table(["排名", "行业", "项目数", "得分", "等级"],
+                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "industries",
+                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
+    b.p("各行业主管部门得分排名如下：")
+    b.loop_table(["排名", "部门", "项目数", "得分", "等级"],
+                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "departments",
+                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
+    b.h1("四、效率、效能、效益分析")
+    b.loop_table(["指标", "全区", "政府投资", "社会投资"],
+                 ["{{ r.name }}", "{{ r.all }}", "{{ r.gov }}", "{{ r.social }}"], "indicators",
+                 widths_mm=(60, 32, 32, 32), centre=(1, 2, 3))
+    b.ctl("{%p if trend or input_output or development %}")
+    b.p("定性分析：")
+    b.para_list("trend")
+    b.para_list("input_output")
+    b.para_list("development")
+    b.ctl("{%p endif %}")
+    b.h1("五、红黄绿灯预警及整改情况")
+    b.p("{{ lights }}")
+    b.para_list("red_projects")
+    b.h1("六、存在问题")
+    b.para_list("problems")
+    b.h1("七、结果运用")
+    b.p("{{ use_of_results }}")
+    b.h1("八、有关建议和下一年度工作安排")
+    b.para_list("suggestions")
+    b.ctl("{%p if next_tasks %}")
+    b.p("附件：{{ next_tasks.title|replace('\n', '') }}", StyleName.ATTACHMENT_NOTE)
+    b.ctl("{%p endif %}")
+    b.signature()
+    b.ctl("{%p if next_tasks %}")
+    b.p("附件", StyleName.ATTACHMENT_LABEL)
+    b.blank()
+    b.p("{{ next_tasks.title }}", StyleName.ATTACHMENT_TITLE)
+    b.blank()
+    b.task_table("next_tasks")
+    b.ctl("{%p endif %}")
+    b.save(out / "annual_report.docx", "年度投资项目综合绩效评价报告")
+
+
+def _bulletin(out: Path, s: Settings, criticise: bool) -> None:
+    """通报表彰 / 通报批评: 事实 → 评价 → 决定 → 希望/要求 (domain.md §3.2–3.3)."""
+    b = Builder(s)
+    b.red_header()
+    b.blank(2)
+    b.title()
+    b.blank()
+    b.recipients()
+    if criticise:
+        b.p("根据{{ basis }}建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价改革工作落实情况"
+            "（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。经检查，{{ units_text }}"
+            "等{{ count }}个单位工作推进不力，影响改革进程。现将有关情况通报如下。")
+        b.h1("一、存在的问题")
+    else:
+        b.p("根据{{ basis }}建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价改革工作落实情况"
+            "（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。经考评，{{ units_text }}"
+            "等{{ count }}个单位工作进展较快、成效较好。现将有关情况通报如下。")
+        b.h1("一、工作成效")
+    b.ctl("{%p for u in units %}")
+    b.h2("{{ u.label }}{{ u.name }}。", "{{ u.facts }}")
+    b.ctl("{%p endfor %}")
+    if criticise:
+        b.h1("二、处理决定")
+        b.p("为严肃工作纪律，推动改革落地见效，决定对{{ units_text }}予以通报批评，并约谈主要负责人。")
+        b.h1("三、有关要求")
+        b.p("被通报单位要认真查找原因，制定整改措施，于{{ deadline }}前将整改情况书面报{{ office }}。"
+            "各部门要引以为戒，对照督办考评要求举一反三，切实履行职责，确保各项改革任务按时完成。")
+    else:
+        b.h1("二、表彰决定")
+        b.p("为表彰先进、推动工作，决定对{{ units_text }}予以通报表彰。")
+        b.h1("三、有关希望")
+        b.p("希望受表彰单位珍惜荣誉、再接再厉，及时总结做法，形成可复制、可推广的经验。"
+            "各部门要以先进为榜样，强化措施，狠抓落实，推动投资项目绩效综合评价改革取得更大成效。")
+    b.p("考评规则：{{ rule }}")
+    b.p("特此通报。")
+    b.attachment_notes("doc.attachments")
+    b.signature()
+    b.p("附件", StyleName.ATTACHMENT_LABEL)
+    b.blank()
+    b.p("{{ attachment_title }}", StyleName.ATTACHMENT_TITLE)
+    b.blank()
+    b.loop_table(["排名", "部门", "得分", "平台登录", "事项办理", "预警处置", "两算报送", "评价报送", "结果"],
+                 ["{{ r.rank }}", "{{ r.department }}", "{{ r.score }}", "{{ r.logins }}", "{{ r.items }}",
+                  "{{ r.warnings }}", "{{ r.report }}", "{{ r.evaluations }}", "{{ r.result }}"], "scores",
+                 widths_mm=(10, 26, 14, 17, 17, 17, 17, 17, 21), centre=(0, 2, 3, 4, 5, 6, 7, 8), small=True)
+    b.imprint()
+    b.save(out / ("criticism.docx" if criticise else "commendation.docx"), "通报批评" if criticise else "通报表彰")
+
+
+def build_commendation(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
+    _bulletin(out, s, criticise=False)
+
+
+def build_criticism(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
+    _bulletin(out, s, criticise=True)
+
+
 BUILDERS: dict[str, Callable[[Path, Settings], None]] = {
     "notice.docx": build_notice,
     "task_list.docx": build_task_list,
+    "project_report.docx": build_project_report,
+    "industry_report.docx": build_industry_report,
+    "annual_report.docx": build_annual_report,
+    "commendation.docx": build_commendation,
+    "criticism.docx": build_criticism,
 }
 
 
