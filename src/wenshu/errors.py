@@ -52,7 +52,10 @@ class Problem:
         """
         head = f"{self.location()}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
         lines = [head]
-        if self.field_title or self.field_path:
+        if self.field_path and not self.field_title and self.code.startswith(("template.", "tpl.", "render.", "layout.")):
+            # Template problems are located by part and paragraph ("正文 第12段"), not by a data field.
+            lines.append(f"  位置：{self.field_path}")
+        elif self.field_title or self.field_path:
             title = self.field_title or ""
             path = f"（{self.field_path}）" if self.field_path else ""
             lines.append(f"  字段：{title}{path}")
