@@ -1,0 +1,110 @@
+"""``wenshu template …``: check, document and export the Word templates.
+
+Registered in cli.py with ``cli.add_command(template)`` (``from wenshu.cli_template import template``).
+Exit codes as for the rest of wenshu: 0 fine (warnings allowed), 1 the template has errors, 2 usage.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from wenshu.errors import Problem, UsageError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group("template", context_settings=CONTEXT)
+def template() -> None:
+    """模板工具：检查模板、查看可用字段、导出内置模板供修改。"""
+
+
+@template.command("check")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", "kind", metavar="KIND", help="文书类型（wenshu kinds 查看）；不写时按模板文件名判断。")
+@click.option("--annotate", "annotate_out", type=click.Path(path_type=Path, dir_okay=False),
+              help="另存一份带批注的模板：每个问题在对应段落旁加一条 Word 批注。")
+@click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总。")
+def check_cmd(file: Path, kind: str | None, annotate_out: Path | None, quiet: bool) -> None:
+    """检查模板 FILE.docx：一次列出所有问题（标签语法、被 Word 拆开的标签、字段名、格式）。
+
+    每个问题给出所在部分（正文/页眉/页脚）、段落号和该段文字（问题处用【】标出）。
+    退出码：0 没有错误（可能有警告）；1 有错误；2 用法错误。
+    """
+    from wenshu.tplcheck import annotate, check_template, detect_kind
+
+    problems = check_template(file, kind)
+    for p in problems:
+        click.echo(p.format(), err=True)
+        click.echo("", err=True)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    if annotate_out is not None:
+        annotate(file, problems, annotate_out)
+        click.echo(f"已写入带批注的模板 {annotate_out.as_posix()}（{len(problems)} 条批注）", err=True)
+    if not quiet:
+        used = kind or detect_kind(file)
+        what = f"（按 {used} 检查字段）" if used else "（未检查字段）"
+        if errors:
+            click.echo(f"模板 {file.as_posix()}{what}：{errors} 个错误、{warnings} 个警告。", err=True)
+        else:
+            extra = f"，{warnings} 个警告" if warnings else ""
+            click.echo(f"模板检查通过{what}：{file.as_posix()}{extra}。")
+    sys.exit(1 if errors else 0)
+
+
+@template.command("fields")
+@click.argument("kind_key", metavar="KIND")
+@click.option("--write-docs", is_flag=True, help="同时把所有文书类型的字段表写入 docs/fields/<类型>.md。")
+@click.option("--docs-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("docs/fields"),
+              show_default=True, help="--write-docs 写入的目录。")
+def fields_cmd(kind_key: str, write_docs: bool, docs_dir: Path) -> None:
+    """列出 KIND 类文书的模板可用字段（字段、名称、类型、示例、模板写法）。
+
+    KIND 写 all 表示全部类型。
+    """
+    from wenshu.documents import REGISTRY
+    from wenshu.tplcheck import fields_for, write_field_docs
+
+    keys = list(REGISTRY) if kind_key == "all" else [kind_key]
+    for key in keys:
+        docs = fields_for(key)
+        click.echo(f"# {REGISTRY[key].title}（{key}）")
+        width = max((len(d.path) for d in docs), default=10)
+        for d in docs:
+            example = f"  例：{d.example}" if d.example else ""
+            click.echo(f"{d.path:<{width}}  {d.title}（{d.type}）  {d.usage}{example}")
+        click.echo("")
+    if write_docs:
+        for p in write_field_docs(docs_dir):
+            click.echo(f"已写入 {p.as_posix()}")
+
+
+@template.command("export")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-f", "--force", is_flag=True, help="覆盖目录中已有的同名模板。")
+def export_cmd(directory: Path, force: bool) -> None:
+    """把内置模板复制到 DIRECTORY，供在 Word/WPS 中修改。
+
+    改好后用 wenshu template check 检查，再用 wenshu render … --templates DIRECTORY 使用。
+    已有同名文件时不覆盖（一个也不复制），除非加 --force。
+    """
+    from wenshu.templates import bundled_dir
+
+    src = bundled_dir()
+    files = sorted(p for p in src.glob("*.docx") if not p.name.startswith("~$"))
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(Problem(code="usage.not-a-directory", message="目标不是目录。", file=str(directory)))
+    existing = [directory / p.name for p in files if (directory / p.name).exists()]
+    if existing and not force:
+        raise UsageError(Problem(
+            code="usage.exists", message="目录中已有同名模板，未复制任何文件（以免覆盖已修改的模板）。",
+            file=str(directory), found="、".join(p.name for p in existing), hint="加 --force 覆盖，或换一个目录。"))
+    directory.mkdir(parents=True, exist_ok=True)
+    for p in files:
+        shutil.copyfile(p, directory / p.name)
+        click.echo(f"已导出 {(directory / p.name).as_posix()}")
+    click.echo(f"共 {len(files)} 个模板。修改后运行：wenshu template check {directory.as_posix()}/<模板>.docx")
