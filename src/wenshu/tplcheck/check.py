@@ -274,11 +274,11 @@ class Checker:
                          para, span, hint="改为普通的 {{ 字段 }}。")
                 inner = inner[pm.end():]
             tag.keyword = ""
-            tag.rest = inner.strip().lstrip("-+").rstrip("-+").strip()
+            tag.rest = _ws_control(inner).strip()
             self.syntax(tag, "{{ %s }}" % tag.rest)
             tag.emit = "{{ %s }}" % tag.rest if not tag.bad else ""
             return True
-        body = inner.lstrip("-+")
+        body = _ws_control(inner)
         wm = _WORD.match(body)
         if not wm:
             self.add("tpl.syntax", "{% %} 标签里没有语句（如 if、for、endif）。", para, span)
@@ -303,7 +303,7 @@ class Checker:
                          f"“{{%{mm.group(1)}{mm.group(2)}”缺少空格，应写成“{{%{mm.group(1)} {mm.group(2)}”。",
                          para, span, hint=f"在 {mm.group(1)} 和 {mm.group(2)} 之间加一个半角空格。")
         tag.keyword = word
-        rest = rest.rstrip().rstrip("-+").rstrip()
+        rest = rest.rstrip()
         if word not in KNOWN:
             guess = suggest(word, sorted(KNOWN - FORBIDDEN))
             self.add("tpl.unknown-tag", f"不认识的语句“{word}”。" + (f"是否应为“{guess}”？" if guess else ""),
@@ -608,6 +608,15 @@ class Checker:
                 span = _find_in_tags(para, [t for t in res.tags if t.para is para], f.needle)
             self.add(f.code, f.message, para, span, hint=f.hint, severity=f.severity, field_title=f.field,
                      where=None if para else part_label(res.part))
+
+
+def _ws_control(inner: str) -> str:
+    """Drop Jinja's whitespace-control marks, which touch the delimiters: {{- x -}}, {%- if %}."""
+    if inner[:1] in "-+":
+        inner = inner[1:]
+    if inner[-1:] in "-+":
+        inner = inner[:-1]
+    return inner
 
 
 def _find_in_tags(para: Para, tags: list[Tag], needle: str | None) -> tuple[int, int] | None:
