@@ -497,3 +497,18 @@ def test_export_edit_then_render_uses_the_edited_copy(tmp_path, examples_copy, r
     code, _, err = run_cli("render", "notice", examples_copy, "-o", out2)
     assert code == 0, err
     assert "（征求意见稿）" not in rendered_text(out2.read_bytes())
+
+
+# ─── the guide documents every code and filter ────────────────────────────────────────────────
+
+
+def test_guide_explains_every_code_and_filter():
+    from wenshu.official.fmt import FILTERS
+
+    guide = (ROOT / "docs" / "模板编辑指南.md").read_text(encoding="utf-8")
+    src = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "wenshu" / "tplcheck").glob("*.py"))
+    emitted = set(re.findall(r'"((?:tpl|layout)\.[a-z-]+)"', src))
+    assert len(emitted) > 40
+    missing = sorted(c for c in emitted if f"`{c}`" not in guide)
+    assert missing == [], f"《模板编辑指南》缺少这些代码的说明：{missing}"
+    assert sorted(f for f in FILTERS if f"`{f}`" not in guide) == []
