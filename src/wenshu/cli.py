@@ -6,13 +6,14 @@ Heavy imports happen inside the command that needs them so ``wenshu --help`` sta
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from wenshu import __version__
-from wenshu.errors import Problem, WenshuError
+from wenshu.errors import Problem, UsageError, WenshuError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -165,6 +166,60 @@ def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path 
     except PermissionError:
         raise UsageError(Problem(code="usage.permission", message="没有写入权限。", file=str(target))) from None
     click.echo(f"已生成 {target.as_posix()}（{job.title}）")
+
+
+@cli.command("batch")
+@click.argument("data", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="输出目录：按 部门/文书类型/ 分文件夹存放，另有“全区”文件夹和 manifest。")
+@click.option("--kinds", help="只生成这些类型，逗号分隔（见 wenshu kinds），默认全部。")
+@click.option("--departments", help="只生成这些部门的文件夹，逗号分隔（部门简称；“全区”为区级文件夹），默认全部。")
+@click.option("--period", help="期间：YYYY-MM 只生成该月的通报；YYYY 只生成该年度的年度报告。")
+@click.option("--as-of", "as_of", help="统计截止日期 YYYY-MM-DD，默认今天。")
+@click.option("--templates", "templates_dir", type=click.Path(path_type=Path, file_okay=False), help="优先使用此目录中的同名模板（wenshu template export 导出后编辑），缺少的用内置模板。")
+@click.option("-j", "--jobs", "workers", type=int, default=0, show_default="全部核心", help="并行进程数。")
+@click.option("--resume", is_flag=True, help="继续上次中断的任务：输入和模板未变、文件完好的文书直接跳过。")
+@click.option("--force", is_flag=True, help="允许写入非 wenshu 生成的非空目录。")
+def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None, period: str | None, as_of: str | None,
+              templates_dir: Path | None, workers: int, resume: bool, force: bool) -> None:
+    """批量生成全部部门的文书：wenshu batch DATA -o OUT。
+
+    一份文书出错不影响其他文书；出错的文书及原因在最后列出，退出码为 1。
+    中断（Ctrl-C、断电）后用 --resume 继续，结果与一次完成完全相同。
+    """
+    from wenshu.batch import BatchOptions, run_batch, summary_table
+    from wenshu.progress import Progress
+
+    if not data.is_dir():
+        raise UsageError(Problem(code="usage.no-such-path", message="数据目录不存在。", file=str(data)))
+    if period is not None and not re.fullmatch(r"\d{4}(-\d{2})?", period):
+        raise click.BadParameter("期间格式应为 YYYY-MM 或 YYYY，如 2025-10。", param_hint="--period")
+    opts = BatchOptions(
+        data_dir=data, out_dir=out, kinds=_split(kinds), departments=_split(departments), period=period,
+        as_of=_parse_date(as_of), templates_dir=templates_dir, workers=workers, resume=resume, force=force,
+    )
+    bar = Progress("生成文书")
+    result = run_batch(opts, on_progress=lambda n, f: bar.advance(n), on_plan=bar.plan)
+    bar.close()
+    for p in result.data_problems:
+        click.echo(p.format(), err=True)
+    for f in result.failures:
+        click.echo(f"未生成：{f.title}（{f.kind}）", err=True)
+        for p in f.problems:
+            click.echo(p.format(), err=True)
+    if result.interrupted:
+        click.echo(f"已中断：已完成 {result.written + result.skipped} 份。运行同一命令并加 --resume 继续。", err=True)
+        sys.exit(130)
+    click.echo(summary_table(result))
+    click.echo(f"输出目录：{out.as_posix()}（清单：manifest.json、manifest.csv）")
+    if not result.ok:
+        click.echo("有文书未生成或数据有问题，见上方说明。", err=True)
+        sys.exit(1)
+
+
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
 
 
 def _data_root(file: Path) -> Path:

@@ -46,6 +46,23 @@ class SourceFile:
     sha256: str
     loaded: LoadedYaml
     model: BaseModel
+    # When some records of a list file were invalid and dropped: original index of each kept record.
+    kept: list[int] | None = None
+
+    def loc(self, *parts: Any) -> tuple:
+        """A location in the YAML file for a path into the (possibly filtered) model."""
+        if self.kept is not None and len(parts) > 1 and isinstance(parts[1], int) and parts[0] == RECORD_LISTS.get(self.kind):
+            return (parts[0], self.kept[parts[1]], *parts[2:])
+        return parts
+
+
+# File kinds made of a list of independent records: one bad record does not discard its siblings.
+RECORD_LISTS = {
+    "projects": "projects",
+    "appraisals": "appraisals",
+    "evaluations": "evaluations",
+    "industry_reports": "reports",
+}
 
 
 @dataclass(frozen=True)
@@ -158,14 +175,45 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
             expected="、".join(f"{k}（{v.title}）" for k, v in FILE_KINDS.items()),
         )]
     fk = FILE_KINDS[kind]
+    kept = None
     try:
         model = fk.model.model_validate(data)
+        problems: list[Problem] = []
     except ValidationError as e:
-        return None, problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
+        problems = problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
+        model, kept = _salvage(fk.model, kind, data, e)
+        if model is None:
+            return None, problems
     except RecursionError:
         return None, [Problem(code="data.too-deep", message="数据嵌套过深，无法校验。", file=display)]
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return SourceFile(path=path, display=display, kind=kind, sha256=sha, loaded=loaded, model=model), []
+    return SourceFile(path=path, display=display, kind=kind, sha256=sha, loaded=loaded, model=model, kept=kept), problems
+
+
+def _salvage(model_cls, kind: str, data: dict, exc: ValidationError):
+    """Keep the valid records of a list file when every error lies inside some records.
+
+    The errors are still reported; batch generation then produces every document the valid
+    records call for instead of stopping at one bad project.
+    """
+    key = RECORD_LISTS.get(kind)
+    items = data.get(key) if key else None
+    if not isinstance(items, list):
+        return None, None
+    bad = set()
+    for err in exc.errors(include_url=False):
+        loc = err["loc"]
+        if len(loc) >= 2 and loc[0] == key and isinstance(loc[1], int):
+            bad.add(loc[1])
+        else:
+            return None, None  # a file-level problem: nothing can be trusted
+    kept = [i for i in range(len(items)) if i not in bad]
+    if not kept:
+        return None, None
+    try:
+        return model_cls.model_validate({**data, key: [items[i] for i in kept]}), kept
+    except ValidationError:
+        return None, None
 
 
 def _value_at(data: Any, loc: tuple) -> Any:
@@ -254,7 +302,7 @@ def _assemble(ds: Dataset, col: ProblemCollector) -> None:
             ds.district = m  # type: ignore[assignment]
         elif sf.kind == "projects":
             for i, p in enumerate(m.projects):  # type: ignore[attr-defined]
-                ref = Ref(sf, ("projects", i, "id"))
+                ref = Ref(sf, sf.loc("projects", i, "id"))
                 if p.id in first_project:
                     other = first_project[p.id]
                     line, _ = other.position()
@@ -263,7 +311,7 @@ def _assemble(ds: Dataset, col: ProblemCollector) -> None:
                     continue
                 first_project[p.id] = ref
                 ds.projects.append(p)
-                ds.project_refs[p.id] = Ref(sf, ("projects", i))
+                ds.project_refs[p.id] = Ref(sf, sf.loc("projects", i))
         elif sf.kind == "appraisals":
             ds.appraisals.extend(m.appraisals)  # type: ignore[attr-defined]
         elif sf.kind == "evaluations":
@@ -336,38 +384,38 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
         m = sf.model
         if sf.kind == "projects":
             for i, p in enumerate(m.projects):  # type: ignore[attr-defined]
-                check_unit(sf, ("projects", i, "department"), p.department, "行业主管部门")
+                check_unit(sf, sf.loc("projects", i, "department"), p.department, "行业主管部门")
                 if names is not None and p.industry not in names.industries:
-                    col.add(_problem(Ref(sf, ("projects", i, "industry")), "ref.unknown-industry",
+                    col.add(_problem(Ref(sf, sf.loc("projects", i, "industry")), "ref.unknown-industry",
                                      f"所属行业“{p.industry}”不在 district.yaml 的行业中。",
                                      field_path=f"projects[{i}].industry", field_title="所属行业",
                                      hint=_suggest(p.industry, names.industries)))
         elif sf.kind == "appraisals":
             for i, a in enumerate(m.appraisals):  # type: ignore[attr-defined]
-                _check_project(col, sf, ("appraisals", i, "project"), a.project, ids)
-                check_unit(sf, ("appraisals", i, "department"), a.department, "论证部门")
+                _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids)
+                check_unit(sf, sf.loc("appraisals", i, "department"), a.department, "论证部门")
                 p = ds.project(a.project)
                 if p is not None and p.library == Library.CATALOGUE:
-                    col.add(_problem(Ref(sf, ("appraisals", i, "project")), "ref.catalogue-appraisal",
+                    col.add(_problem(Ref(sf, sf.loc("appraisals", i, "project")), "ref.catalogue-appraisal",
                                      f"项目“{p.name}”仍在目录库，尚未发起转库申请，不应有论证记录。",
                                      severity="warning", field_path=f"appraisals[{i}].project"))
         elif sf.kind == "evaluations":
             for i, e in enumerate(m.evaluations):  # type: ignore[attr-defined]
-                if _check_project(col, sf, ("evaluations", i, "project"), e.project, ids):
+                if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids):
                     p = ds.project(e.project)
                     impl = p.implementation if p else None
                     if impl is None or impl.actual_completion is None:
-                        col.add(_problem(Ref(sf, ("evaluations", i, "project")), "ref.not-completed",
+                        col.add(_problem(Ref(sf, sf.loc("evaluations", i, "project")), "ref.not-completed",
                                          f"项目“{p.name if p else e.project}”尚未竣工，不能开展项目绩效评价。",
                                          field_path=f"evaluations[{i}].project", field_title="项目编号"))
         elif sf.kind == "industry_reports":
             for i, r in enumerate(m.reports):  # type: ignore[attr-defined]
                 if names is not None and r.industry not in names.industries:
-                    col.add(_problem(Ref(sf, ("reports", i, "industry")), "ref.unknown-industry",
+                    col.add(_problem(Ref(sf, sf.loc("reports", i, "industry")), "ref.unknown-industry",
                                      f"行业“{r.industry}”不在 district.yaml 的行业中。",
                                      field_path=f"reports[{i}].industry", hint=_suggest(r.industry, names.industries)))
                 for j, rc in enumerate(r.rectifications):
-                    check_unit(sf, ("reports", i, "rectifications", j, "unit"), rc.unit, "责任单位", collective=True)
+                    check_unit(sf, sf.loc("reports", i, "rectifications", j, "unit"), rc.unit, "责任单位", collective=True)
         elif sf.kind == "supervision":
             for i, r in enumerate(m.records):  # type: ignore[attr-defined]
                 check_unit(sf, ("records", i, "department"), r.department, "部门")

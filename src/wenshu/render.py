@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from wenshu.dataset import Dataset
@@ -44,7 +45,12 @@ def plan(key: str, ds: Dataset, *, as_of: dt.date | None = None, analysis=None) 
     k = kind(key)
     if analysis is None:
         analysis = analyze_if_needed(k, ds, as_of)
-    return k.build(ds, analysis)
+    return list(k.build(ds, analysis))
+
+
+def iter_jobs(key: str, ds: Dataset, analysis) -> Iterator[DocJob]:
+    """Jobs of one kind, produced lazily (batch keeps memory flat on large districts)."""
+    return iter(kind(key).build(ds, analysis))
 
 
 def compile_template(key: str, *, templates_dir: Path | None = None, template_file: Path | None = None) -> CompiledTemplate:

@@ -139,14 +139,17 @@ class Analysis:
     scoring_method: str
     notes: list[str] = field(default_factory=list)
 
-    def project(self, pid: str) -> ProjectAnalysis:
-        return next(p for p in self.projects if p.id == pid)
+    def project(self, pid: str) -> ProjectAnalysis | None:
+        index = self.__dict__.get("_project_index")
+        if index is None or len(index) != len(self.projects):
+            index = self.__dict__["_project_index"] = {p.id: p for p in self.projects}
+        return index.get(pid)
 
-    def department(self, name: str) -> GroupAnalysis:
-        return next(g for g in self.departments if g.name == name)
+    def department(self, name: str) -> GroupAnalysis | None:
+        return next((g for g in self.departments if g.name == name), None)
 
-    def industry(self, name: str) -> GroupAnalysis:
-        return next(g for g in self.industries if g.name == name)
+    def industry(self, name: str) -> GroupAnalysis | None:
+        return next((g for g in self.industries if g.name == name), None)
 
     def by_colour(self, colour: Colour) -> list[ProjectAnalysis]:
         return [p for p in self.projects if p.overall is colour]

@@ -193,8 +193,9 @@ class DocumentKind:
     template: str  # file name in templates/
     inputs: str  # Chinese: which data files it needs
     context_model: type[Ctx]
-    build: Callable[..., list[DocJob]]  # build(ds, analysis) -> jobs
+    build: Callable[..., Any]  # build(ds, analysis) -> list or iterator of DocJob
     needs_analysis: bool = True
+    estimate: Callable[..., int] | None = None  # job count without building them (lazy kinds)
 
 
 REGISTRY: dict[str, DocumentKind] = {}

@@ -95,7 +95,7 @@ def build(ds, analysis=None) -> list[DocJob]:
 
 
 KIND = register(DocumentKind(
-    key="notice", title="通知（红头）", template="notice.docx",
+    key="notice", title="通知", template="notice.docx",
     inputs="notices/*.yaml（kind: notice）；附件引用的 tasks 文件；district.yaml",
     context_model=NoticeContext, build=build, needs_analysis=False,
 ))

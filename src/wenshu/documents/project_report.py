@@ -62,8 +62,8 @@ class ProjectReportContext(Ctx):
     other: str = Field(title="其他需要说明的问题", description="无则为“无。”")
 
 
-def build(ds, analysis) -> list[DocJob]:
-    jobs = []
+def build(ds, analysis):
+    """Yield one job per evaluated project (lazily: a district may have thousands)."""
     district = ds.district
     for ev in ds.evaluations:
         p = ds.project(ev.project)
@@ -133,13 +133,12 @@ def build(ds, analysis) -> list[DocJob]:
             other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "无。",
         )
         src = ds.rel(ds.project_refs[p.id].file)
-        jobs.append(DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
-                           department=p.department, sources=[src, *ds.files_of("evaluations")], date=ev.evaluated_on))
-    return jobs
+        yield DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
+                     department=p.department, sources=[src, *ds.files_of("evaluations")], date=ev.evaluated_on)
 
 
 KIND = register(DocumentKind(
     key="project_report", title="项目绩效评价报告", template="project_report.docx",
     inputs="evaluations.yaml（评价输入）；projects（已竣工项目）；district.yaml",
-    context_model=ProjectReportContext, build=build,
+    context_model=ProjectReportContext, build=build, estimate=lambda ds: len(ds.evaluations),
 ))

@@ -1,0 +1,479 @@
+"""Batch generation: every document the data calls for, for every department, in one run.
+
+    wenshu batch data_examples -o out
+
+* plan: the dataset is loaded and analysed once; each kind yields its jobs lazily;
+* render: templates are compiled once per worker process; per document only the templated parts
+  are rendered, checked as XML and zipped (unchanged parts keep their compressed bytes);
+* write: atomically (temporary file in ``OUT/.wenshu-batch/tmp`` renamed into place), so a crash,
+  ``kill -9`` or Ctrl-C never leaves a partial document;
+* resume: a journal records, for every written file, the hash of its context and template;
+  ``--resume`` skips files whose inputs and template are unchanged and still match on disk;
+* record: ``manifest.json`` and ``manifest.csv`` (UTF-8 with BOM, opens in WPS/Excel) list every
+  output with its kind, department, sources, template and sha256.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fcntl
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wenshu import __version__
+from wenshu.errors import Problem, UsageError, WenshuError
+
+STATE_DIR = ".wenshu-batch"
+DISTRICT_FOLDER = "全区"
+CHUNK = 8  # documents per task sent to a worker: fewer round trips, still smooth progress
+
+
+@dataclass
+class BatchOptions:
+    data_dir: Path
+    out_dir: Path
+    kinds: list[str] | None = None
+    departments: list[str] | None = None
+    period: str | None = None  # "2025-10": this month's 通报; "2024": this year's annual report
+    as_of: dt.date | None = None
+    templates_dir: Path | None = None
+    workers: int = 0  # 0: all cores
+    resume: bool = False
+    force: bool = False
+
+
+@dataclass
+class Output:
+    path: str  # relative to the output folder, POSIX
+    kind: str
+    kind_title: str
+    department: str
+    title: str
+    key: str
+    sources: list[str]
+    template: str
+    template_sha256: str
+    context_sha256: str
+    sha256: str = ""
+    status: str = "planned"  # written / skipped / failed
+
+
+@dataclass
+class Failure:
+    kind: str
+    title: str
+    problems: list[Problem]
+
+
+@dataclass
+class BatchResult:
+    outputs: list[Output] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    data_problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def written(self) -> int:
+        return sum(1 for o in self.outputs if o.status == "written")
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for o in self.outputs if o.status == "skipped")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not any(p.severity == "error" for p in self.data_problems) and not self.interrupted
+
+
+# ─── worker side ────────────────────────────────────────────────────────────────────────────────
+
+_COMPILED: dict[str, Any] = {}
+
+
+def _render_chunk(tasks: list[dict]) -> list[dict]:
+    """Render a few documents in a worker; each task names its template, context and targets."""
+    from wenshu.engine.docx_zip import write_zip
+    from wenshu.engine.template import CompiledTemplate
+
+    results = []
+    for t in tasks:
+        try:
+            compiled = _COMPILED.get(t["template"])
+            if compiled is None:
+                compiled = _COMPILED[t["template"]] = CompiledTemplate(Path(t["template"]), label=t["template_label"])
+            buf = io.BytesIO()
+            write_zip(buf, compiled.render_parts(t["context"], core=t["core"]))
+            data = buf.getvalue()
+            for target in t["targets"]:
+                _atomic_bytes(Path(target), data, Path(t["tmp"]))
+            results.append({"id": t["id"], "sha256": hashlib.sha256(data).hexdigest()})
+        except WenshuError as e:
+            results.append({"id": t["id"], "problems": e.problems})
+        except OSError as e:
+            results.append({"id": t["id"], "problems": [Problem(code="batch.write", message=f"写入失败：{e.strerror or e}。", file=str(e.filename or ""))]})
+        except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
+            results.append({"id": t["id"], "problems": [Problem(code="batch.internal", message=f"内部错误：{type(e).__name__}: {e}")]})
+    return results
+
+
+def _atomic_bytes(target: Path, data: bytes, tmp_dir: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"{os.getpid()}-{hashlib.sha1(str(target).encode()).hexdigest()[:16]}.part"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
+
+
+# ─── planning ───────────────────────────────────────────────────────────────────────────────────
+
+
+def _context_hash(kind: str, template_sha: str, context: dict, core: dict) -> str:
+    payload = json.dumps({"v": __version__, "k": kind, "t": template_sha, "c": context, "p": core},
+                         sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _selected(job, departments: set[str] | None) -> list[str]:
+    """Folders a job goes to: its department (or the district folder) and departments it concerns."""
+    home = job.department or DISTRICT_FOLDER
+    folders = [home] + [d for d in job.concerns if d != home]
+    if departments is None:
+        return folders
+    return [f for f in folders if f in departments]
+
+
+def _in_period(job, period: str | None) -> bool:
+    if period is None:
+        return True
+    if job.kind in ("commendation", "criticism"):
+        return job.key == period
+    if job.kind == "annual_report":
+        return job.key == period[:4]
+    return True
+
+
+class Journal:
+    """Append-only record of written files, read back by --resume (a torn last line is ignored)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries: dict[str, dict] = {}
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    e = json.loads(line)
+                    self.entries[e["path"]] = e
+                except (ValueError, KeyError, TypeError):
+                    continue
+        self._f = None
+
+    def open(self, truncate: bool) -> None:
+        self._f = open(self.path, "w" if truncate else "a", encoding="utf-8")
+        if truncate:
+            self.entries = {}
+
+    def add(self, out: Output) -> None:
+        e = {"path": out.path, "context": out.context_sha256, "template": out.template_sha256, "sha256": out.sha256}
+        self.entries[out.path] = e
+        self._f.write(json.dumps(e, ensure_ascii=False) + "\n")
+        self._f.flush()
+
+    def close(self) -> None:
+        if self._f:
+            self._f.close()
+
+    def unchanged(self, out: Output, root: Path) -> str | None:
+        e = self.entries.get(out.path)
+        if not e or e.get("context") != out.context_sha256 or e.get("template") != out.template_sha256:
+            return None
+        target = root / out.path
+        if not target.is_file():
+            return None
+        sha = hashlib.sha256(target.read_bytes()).hexdigest()
+        return sha if sha == e.get("sha256") else None
+
+
+class _Lock:
+    """One batch at a time per output folder (flock on OUT/.wenshu-batch/lock)."""
+
+    def __init__(self, state: Path):
+        self.path = state / "lock"
+        self.fd = None
+
+    def __enter__(self):
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            other = os.read(self.fd, 32).decode(errors="replace").strip()
+            os.close(self.fd)
+            raise UsageError(Problem(
+                code="batch.locked", message=f"另一个 wenshu batch 正在写入该输出目录（进程 {other or '未知'}），请等待其完成后再运行。",
+                file=str(self.path.parent.parent))) from None
+        os.ftruncate(self.fd, 0)
+        os.write(self.fd, str(os.getpid()).encode())
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+def _prepare_out(out: Path, force: bool) -> Path:
+    state = out / STATE_DIR
+    if out.exists() and not out.is_dir():
+        raise UsageError(Problem(code="batch.out-not-dir", message="输出路径已存在且不是目录。", file=str(out)))
+    if out.is_dir() and any(out.iterdir()) and not state.is_dir() and not force:
+        raise UsageError(Problem(
+            code="batch.out-not-empty", message="输出目录不为空，且不是 wenshu batch 的输出目录；为免覆盖他人文件，未写入。",
+            file=str(out), hint="换一个空目录，或加 --force 确认写入该目录。"))
+    try:
+        (state / "tmp").mkdir(parents=True, exist_ok=True)
+    except PermissionError:
+        raise UsageError(Problem(code="batch.permission", message="没有写入输出目录的权限。", file=str(out))) from None
+    return state
+
+
+def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None = None,
+              on_plan: Callable[[int], None] | None = None) -> BatchResult:
+    """Plan, render and record every document. Never raises for one bad document or record."""
+    from wenshu.analysis.engine import analyze
+    from wenshu.dataset import load_dataset
+    from wenshu.documents import REGISTRY
+    from wenshu.naming import UniqueNames, safe_filename
+    from wenshu.render import core_for, kind as get_kind
+    from wenshu.templates import resolve
+
+    started = time.perf_counter()
+    result = BatchResult()
+    kinds = opts.kinds or list(REGISTRY)
+    for k in kinds:
+        get_kind(k)
+    out = opts.out_dir
+    state = _prepare_out(out, opts.force)
+
+    ds = load_dataset([opts.data_dir], strict=False)
+    result.data_problems = list(ds.problems)
+    if ds.district is None:
+        raise WenshuError(ds.problems + [Problem(code="batch.no-district", message="没有有效的 district.yaml，无法生成文书。",
+                                                  file=str(opts.data_dir))])
+    analysis = analyze(ds, opts.as_of or dt.date.today())
+    departments = set(opts.departments) if opts.departments else None
+    if departments:
+        known = {d.short for d in ds.district.departments} | {DISTRICT_FOLDER}
+        unknown = sorted(departments - known)
+        if unknown:
+            raise UsageError(Problem(code="batch.unknown-department", message=f"未知的部门：{'、'.join(unknown)}。",
+                                     expected="、".join(sorted(known))))
+
+    templates: dict[str, tuple[str, str, str]] = {}  # kind -> (path, label, sha256)
+    for k in kinds:
+        path = resolve(REGISTRY[k].template, override_dir=opts.templates_dir)
+        if not path.is_file():
+            result.failures.append(Failure(k, REGISTRY[k].title, [Problem(code="template.missing", message="模板文件不存在。", file=str(path))]))
+            continue
+        from wenshu.templates import bundled_dir
+
+        builtin = path.resolve().parent == bundled_dir().resolve()
+        # The manifest names a built-in template by file name only, so it does not depend on where
+        # wenshu is installed; an edited template by the path the user gave.
+        label = f"内置模板/{path.name}" if builtin else path.as_posix()
+        templates[k] = (str(path.resolve()), label, hashlib.sha256(path.read_bytes()).hexdigest())
+
+    journal = Journal(state / "journal.jsonl")
+    previous = journal if opts.resume else None
+    journal.open(truncate=not opts.resume)
+    shutil.rmtree(state / "tmp", ignore_errors=True)
+    (state / "tmp").mkdir(parents=True, exist_ok=True)
+
+    estimate = 0
+    job_iters: list[tuple[str, Iterator]] = []
+    for k in kinds:
+        if k not in templates:
+            continue
+        built = REGISTRY[k].build(ds, analysis)
+        if isinstance(built, list):
+            estimate += len(built)
+        elif REGISTRY[k].estimate is not None:
+            estimate += REGISTRY[k].estimate(ds)
+        job_iters.append((k, iter(built)))
+    if on_plan:
+        on_plan(estimate)
+
+    names: dict[str, UniqueNames] = defaultdict(UniqueNames)
+    pending: dict[int, tuple[Any, list[Output]]] = {}
+
+    def tasks() -> Iterator[dict]:
+        next_id = 0
+        for k, it in job_iters:
+            path, label, tsha = templates[k]
+            title_k = REGISTRY[k].title
+            for job in it:
+                if not _in_period(job, opts.period):
+                    continue
+                folders = _selected(job, departments)
+                if not folders:
+                    continue
+                context = job.context_dict()
+                core = core_for(job)
+                csha = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
+                stem = safe_filename(job.title)
+                outs = []
+                for folder in folders:
+                    folder_stem = safe_filename(folder)
+                    rel = f"{folder_stem}/{safe_filename(title_k)}/" + names[f"{folder_stem}/{title_k}"].take(stem, ".docx")
+                    outs.append(Output(path=rel, kind=k, kind_title=title_k, department=folder, title=job.title, key=job.key,
+                                       sources=list(job.sources), template=label, template_sha256=tsha, context_sha256=csha))
+                result.outputs.extend(outs)
+                todo = []
+                for o in outs:
+                    sha = previous.unchanged(o, out) if previous else None
+                    if sha:
+                        o.sha256, o.status = sha, "skipped"
+                        journal.add(o)
+                    else:
+                        todo.append(o)
+                if on_progress:
+                    on_progress(len(outs) - len(todo), 0)
+                if not todo:
+                    continue
+                next_id += 1
+                pending[next_id] = (job, todo)
+                yield {"id": next_id, "template": path, "template_label": label, "context": context, "core": core,
+                       "targets": [str(out / o.path) for o in todo], "tmp": str(state / "tmp")}
+
+    def finish(res: dict) -> None:
+        job, todo = pending.pop(res["id"])
+        if "sha256" in res:
+            for o in todo:
+                o.sha256, o.status = res["sha256"], "written"
+                journal.add(o)
+        else:
+            for o in todo:
+                o.status = "failed"
+            result.failures.append(Failure(job.kind, job.title, res["problems"]))
+        if on_progress:
+            on_progress(len(todo), 0)
+
+    workers = opts.workers or os.cpu_count() or 1
+    try:
+        with _Lock(state):
+            if workers <= 1:
+                chunk: list[dict] = []
+                for t in tasks():
+                    for r in _render_chunk([t]):
+                        finish(r)
+            else:
+                _run_pool(tasks(), workers, finish)
+    except KeyboardInterrupt:
+        result.interrupted = True
+    finally:
+        journal.close()
+        shutil.rmtree(state / "tmp", ignore_errors=True)
+
+    result.seconds = time.perf_counter() - started
+    if not result.interrupted:
+        write_manifest(out, result)
+    return result
+
+
+def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None]) -> None:
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork") if sys.platform != "win32" else None
+    in_flight = set()
+    limit = workers * 3
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < limit:
+                chunk = []
+                for t in tasks:
+                    chunk.append(t)
+                    if len(chunk) >= CHUNK:
+                        break
+                if not chunk:
+                    exhausted = True
+                    break
+                in_flight.add(pool.submit(_render_chunk, chunk))
+            if not in_flight:
+                break
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in done:
+                for r in fut.result():
+                    finish(r)
+    except BaseException:
+        for f in in_flight:
+            f.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+# ─── manifest ───────────────────────────────────────────────────────────────────────────────────
+
+MANIFEST_FIELDS = ["path", "kind", "kind_title", "department", "title", "key", "sources", "template", "template_sha256", "sha256", "status"]
+CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题", "编号", "数据来源", "模板", "模板sha256", "sha256", "状态"]
+
+
+def write_manifest(out: Path, result: BatchResult) -> None:
+    """manifest.json and manifest.csv, sorted by path so they are byte-stable across runs."""
+    from wenshu.engine.docx_zip import atomic_write
+
+    rows = sorted((o for o in result.outputs if o.status in ("written", "skipped")), key=lambda o: o.path)
+    doc = {
+        "generator": f"wenshu {__version__}",
+        "count": len(rows),
+        "outputs": [{k: (v if k != "status" else "ok") for k, v in asdict(o).items() if k in MANIFEST_FIELDS} for o in rows],
+        "failures": [{"kind": f.kind, "title": f.title, "problems": [p.format() for p in f.problems]} for f in result.failures],
+    }
+    data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    atomic_write(out / "manifest.json", lambda f: f.write(data), force=True)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_HEADERS)
+    for o in rows:
+        w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
+                    o.template_sha256, o.sha256, "正常"])
+    # UTF-8 with BOM and CRLF: WPS and Excel open it with the Chinese intact.
+    payload = ("\ufeff" + buf.getvalue()).encode("utf-8")
+    atomic_write(out / "manifest.csv", lambda f: f.write(payload), force=True)
+
+
+def summary_table(result: BatchResult) -> str:
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    titles = {}
+    for o in result.outputs:
+        by_kind[o.kind][o.status] += 1
+        titles[o.kind] = o.kind_title
+    for f in result.failures:
+        titles.setdefault(f.kind, f.kind)
+    def pad(text: str, width: int) -> str:
+        # CJK characters take two columns in a terminal.
+        return text + " " * max(0, width - sum(2 if ord(c) > 0x2E80 else 1 for c in text))
+
+    lines = [pad("文书类型", 30) + pad("生成", 8) + pad("未变跳过", 10) + "失败"]
+    for k in sorted(titles, key=lambda k: titles[k]):
+        c = by_kind[k]
+        lines.append(pad(titles[k], 30) + pad(str(c["written"]), 8) + pad(str(c["skipped"]), 10) + str(c["failed"]))
+    total = result.written + result.skipped
+    rate = result.written / result.seconds if result.seconds else 0
+    lines.append(f"合计 {total} 份（新生成 {result.written}，未变跳过 {result.skipped}，失败 {len(result.failures)}），"
+                 f"用时 {result.seconds:.1f} 秒，{rate:.1f} 份/秒")
+    return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""`wenshu batch` over real data folders, in real processes: layout, manifest, determinism, faults, resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+AS_OF = "2025-11-30"
+
+
+def wenshu(*args, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "wenshu", *map(str, args)], capture_output=True, text=True, **kw)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".wenshu-batch" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "out"
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_layout_and_manifest(reference):
+    docs = sorted(p.relative_to(reference).as_posix() for p in reference.rglob("*.docx"))
+    assert "全区/通知/港政办〔2024〕3号.docx" in docs
+    assert "全区/年度投资项目综合绩效评价报告/黄石港区2024年度投资项目综合绩效评价报告.docx" in docs
+    assert "区教育局/项目绩效评价报告/黄石港区第二实验小学新建工程绩效评价报告.docx" in docs
+    assert "区教育局/行业绩效评价报告/2024年度教育行业投资项目绩效评价报告.docx" in docs
+    assert any(d.startswith("区城执局/通报批评/") for d in docs)  # a copy for the department concerned
+    assert any(d.startswith("区教育局/任务清单/") for d in docs)
+    for d in docs:
+        assert zipfile.is_zipfile(reference / d)
+    manifest = json.loads((reference / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["count"] == len(docs)
+    entry = next(e for e in manifest["outputs"] if e["path"].endswith("港政办〔2024〕3号.docx"))
+    assert entry["kind"] == "notice" and entry["template"] == "内置模板/notice.docx"
+    assert "notices/港政办〔2024〕3号.yaml" in entry["sources"]
+    import hashlib
+
+    assert entry["sha256"] == hashlib.sha256((reference / entry["path"]).read_bytes()).hexdigest()
+    raw = (reference / "manifest.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode("utf-8"))  # BOM: WPS/Excel read it as UTF-8
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["文件", "文书类型代码", "文书类型", "部门"] and len(rows) == len(docs) + 1
+
+
+def test_second_run_gives_identical_bytes(reference, tmp_path):
+    out = tmp_path / "out"
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "-j", "1")
+    assert r.returncode == 0, r.stderr
+    assert tree(out) == tree(reference)
+
+
+def test_kill_then_resume_equals_uninterrupted(reference, tmp_path):
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-m", "wenshu", "batch", str(EXAMPLES), "-o", str(out), "--as-of", AS_OF, "-j", "1"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    journal = out / ".wenshu-batch" / "journal.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if journal.is_file() and journal.read_text(encoding="utf-8").count("\n") >= 20:
+            break
+        time.sleep(0.02)
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    written = list(out.rglob("*.docx"))
+    assert 0 < len(written) < len(list(reference.rglob("*.docx")))
+    for d in written:  # whatever is there is complete: no half-written document
+        with zipfile.ZipFile(d) as z:
+            assert z.testzip() is None
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--resume")
+    assert r.returncode == 0, r.stderr
+    assert "未变跳过" in r.stdout
+    assert tree(out) == tree(reference)
+
+
+def test_ctrl_c_stops_cleanly(tmp_path):
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-m", "wenshu", "batch", str(EXAMPLES), "-o", str(out), "--as-of", AS_OF, "-j", "2"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    journal = out / ".wenshu-batch" / "journal.jsonl"
+    deadline = time.time() + 60
+    while time.time() < deadline and not (journal.is_file() and journal.stat().st_size > 0):
+        time.sleep(0.01)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    if p.returncode == 0:
+        pytest.skip("the batch finished before Ctrl-C arrived")
+    assert p.returncode == 130, err
+    assert "已中断" in err and "--resume" in err and "Traceback" not in err
+    for d in out.rglob("*.docx"):
+        assert zipfile.is_zipfile(d)
+    assert not list((out / ".wenshu-batch").glob("tmp/*"))
+
+
+def test_one_bad_record_does_not_stop_the_batch(examples_copy, tmp_path):
+    f = examples_copy / "projects" / "07-区教育局.yaml"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace('credit_code: "124202025000777072"', 'credit_code: "124202025000777073"', 1), encoding="utf-8")
+    out = tmp_path / "out"
+    r = wenshu("batch", examples_copy, "-o", out, "--as-of", AS_OF)
+    assert r.returncode == 1
+    assert "07-区教育局.yaml，第" in r.stderr and "[model.credit_code]" in r.stderr
+    docs = [p.name for p in out.rglob("*.docx")]
+    assert "黄石港区第二实验小学新建工程绩效评价报告.docx" not in docs  # the bad project is left out
+    assert "黄石港区中小学智慧校园提升工程绩效评价报告.docx" not in docs  # (not evaluated anyway)
+    assert "港政办〔2024〕3号.docx" in docs and len(docs) > 70  # everything else is produced
+
+
+def test_one_failing_document_is_listed_and_others_written(examples_copy, tmp_path):
+    from test_render_cli import edited_template
+    from tests.conftest import ROOT
+
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    edited_template(ROOT / "templates" / "project_report.docx", tdir / "project_report.docx",
+                    "{{ opening }}", '{% if project.id == "HSG-2023-001" %}{{ project.nmae }}{% endif %}{{ opening }}')
+    out = tmp_path / "out"
+    r = wenshu("batch", examples_copy, "-o", out, "--as-of", AS_OF, "--templates", tdir, "--kinds", "project_report")
+    assert r.returncode == 1
+    assert "未生成：黄石港区第二实验小学新建工程绩效评价报告" in r.stderr and "nmae" in r.stderr
+    assert len(list(out.rglob("*.docx"))) == 12
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["count"] == 12 and len(manifest["failures"]) == 1
+
+
+def test_filters(tmp_path):
+    out = tmp_path / "out"
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "criticism,task_list",
+               "--departments", "区城执局", "--period", "2025-10")
+    assert r.returncode == 0, r.stderr
+    docs = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.docx"))
+    assert docs and all(d.startswith("区城执局/") for d in docs)
+    assert any("2025年10月通报批评" in d for d in docs) and not any("2025年9月" in d for d in docs)
+
+
+def test_foreign_non_empty_folder_is_refused(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "别人的文件.txt").write_text("x", encoding="utf-8")
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
+    assert r.returncode == 2 and "输出目录不为空" in r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["别人的文件.txt"]
+
+
+def test_concurrent_batch_is_locked_out(tmp_path):
+    import fcntl
+
+    out = tmp_path / "out"
+    (out / ".wenshu-batch").mkdir(parents=True)
+    fd = os.open(out / ".wenshu-batch" / "lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    os.write(fd, b"4242")
+    try:
+        r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
+    finally:
+        os.close(fd)
+    assert r.returncode == 2
+    assert "另一个 wenshu batch 正在写入" in r.stderr and "4242" in r.stderr
+    assert not list(out.rglob("*.docx"))
