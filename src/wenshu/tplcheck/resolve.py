@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
-import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, Union
@@ -760,7 +759,8 @@ class Resolver:
             if isinstance(owner, PrimT) and owner.py is str:
                 if attr in STR_METHODS:
                     return ListT(STR) if attr in ("split", "rsplit", "splitlines") else STR
-            return self.expr(n.node, scope) and ANY
+            self.expr(n.node, scope)  # reports an unknown method/field on a model
+            return ANY
         self.expr(n.node, scope)
         return ANY
 
@@ -814,4 +814,3 @@ def resolve(tree: nodes.Template, model: type | None, filters: Iterable[str], te
 
 __all__ = ["Finding", "resolve", "from_annotation", "model_fields", "ListT", "ModelT", "OptT", "PrimT", "AnyT",
            "DictT", "T", "type_name", "suggest"]
-_ = (Callable, re)
