@@ -31,11 +31,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 from lxml import etree
 
 from wenshu.engine.env import make_env
-from wenshu.engine.template import _patch, part_label
+from wenshu.engine.template import part_label
 from wenshu.errors import Problem, UsageError
 from wenshu.tplcheck import layoutcheck
 from wenshu.tplcheck.ooxml import TEMPLATED, Para, mark, paragraphs, part_order, q
@@ -644,6 +645,11 @@ def _outside(text: str, spans: list[tuple[int, int]]) -> str:
 _JOIN_BRACES = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})", re.S)
 _SPAN = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.S)
 _RUN_GAP = re.compile(r"</w:t>.*?(<w:t>|<w:t [^>]*>)", re.S)
+
+
+def _patch(xml: str) -> str:
+    """docxtpl's whole patch_xml, exactly as the engine runs it (it uses no instance state)."""
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
 
 
 def _join(xml: str) -> str:
