@@ -230,6 +230,15 @@ def _data_root(file: Path) -> Path:
     return file.parent
 
 
+def _register_subcommands() -> None:
+    from wenshu.cli_template import template
+
+    cli.add_command(template)
+
+
+_register_subcommands()
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="wenshu", standalone_mode=False)

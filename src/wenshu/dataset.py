@@ -44,10 +44,22 @@ class SourceFile:
     display: str
     kind: str
     sha256: str
-    loaded: LoadedYaml
     model: BaseModel
     # When some records of a list file were invalid and dropped: original index of each kept record.
     kept: list[int] | None = None
+
+    @property
+    def loaded(self) -> LoadedYaml:
+        """Line/column positions, parsed again on demand.
+
+        Positions of every value of every file would dominate memory on a large district (a
+        10,000-project folder holds millions of values), yet they are only needed to locate a
+        cross-file problem, which is rare. The file is re-read once and cached for this object.
+        """
+        cached = self.__dict__.get("_loaded")
+        if cached is None:
+            cached = self.__dict__["_loaded"] = load_yaml(self.path, display=self.display)
+        return cached
 
     def loc(self, *parts: Any) -> tuple:
         """A location in the YAML file for a path into the (possibly filtered) model."""
@@ -187,7 +199,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
     except RecursionError:
         return None, [Problem(code="data.too-deep", message="数据嵌套过深，无法校验。", file=display)]
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    return SourceFile(path=path, display=display, kind=kind, sha256=sha, loaded=loaded, model=model, kept=kept), problems
+    return SourceFile(path=path, display=display, kind=kind, sha256=sha, model=model, kept=kept), problems
 
 
 def _salvage(model_cls, kind: str, data: dict, exc: ValidationError):

@@ -35,7 +35,9 @@ TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endn
 _TAG_START = re.compile(r"\{[{%#]")
 _PARA_START = re.compile(r"<w:p([ >])")
 _TAGS = re.compile(r"<[^>]+>")
-_LISTING_CHARS = re.compile(r"[\a\f\t]|<w:t(?: [^>]*)?>[^<]*\n")
+# Control characters docxtpl turns into Word structure (\a paragraph, \f page break, \t tab); "\n"
+# is handled by the environment's finalize.
+_LISTING_CHARS = re.compile(r"[\a\f\t]")
 
 # Output bounds: a template loop over hostile data must not fill the disk or memory.
 MAX_PART_BYTES = 64 * 1024 * 1024
@@ -182,21 +184,21 @@ class CompiledTemplate:
         if len(xml) > MAX_PART_BYTES:
             raise RenderError(Problem(code="render.too-large", message=f"生成的{part_label(part.name)}超过 {MAX_PART_BYTES // 1024 // 1024} MB，已停止（模板循环是否失控？）。", file=self.label))
         xml = xml.replace("\n<w:p", "<w:p")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING_CHARS.search(xml):
             xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
         data = xml.encode("utf-8")
         try:
             # Strict parse (no recover=True): a broken part is an error, never a silently truncated document.
-            etree.fromstring(data)
+            root = etree.fromstring(data)
         except etree.XMLSyntaxError as e:
             raise RenderError(Problem(
                 code="render.bad-xml", message=f"生成的{part_label(part.name)} XML 无效，未写出文件：{e}。",
                 file=self.label, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
         if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
-            root = etree.fromstring(data)
             doc = context.get("doc")
-            sealed = bool(getattr(doc, "get", lambda k, d: d)("sealed", True)) if doc is not None else True
+            sealed = bool(doc.get("sealed", True)) if isinstance(doc, dict) else True
             if fixups.apply(root, sealed=sealed):
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return data

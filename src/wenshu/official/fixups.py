@@ -118,31 +118,35 @@ def _fix_signature(sig, date, sealed: bool) -> None:
         _set_right_indent(date, int(r_date * zi))
 
 
-def _keep_with_signature(paragraphs: list, i: int) -> None:
+def _keep_with_signature(sig) -> None:
     """7.3.5.5: the signature never stands alone on a page. Chain keepNext from the last line of text
     (and the blank lines) down to the 署名, so Word/WPS/LibreOffice move them together."""
-    j = i - 1
-    while j >= 0:
-        q = paragraphs[j]
+    q = sig.getprevious()
+    while q is not None and q.tag == _Q + "p":
         _child(_ppr(q), "keepNext", _PPR_ORDER)
         if _text(q).strip():
             break
-        j -= 1
+        q = q.getprevious()
+
+
+_FIND = etree.XPath(f"//w:p[w:pPr/w:pStyle[{' or '.join(f'@w:val={chr(39)}{x}{chr(39)}' for x in (MARK_STYLE, SIGNATURE_STYLE))}]]",
+                    namespaces=NS)
 
 
 def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTINGS) -> bool:
     """Fix the text-dependent layout in a rendered ``word/document.xml`` tree. True if changed."""
     changed = False
-    paragraphs = list(root.iter(_Q + "p"))
-    for i, p in enumerate(paragraphs):
+    for p in _FIND(root):
         st = _style(p)
         if st == MARK_STYLE:
             _fix_mark(p, settings)
             changed = True
         elif st == SIGNATURE_STYLE:
-            nxt = next((q for q in paragraphs[i + 1:] if _text(q).strip()), None)
+            nxt = p.getnext()
+            while nxt is not None and (nxt.tag != _Q + "p" or not _text(nxt).strip()):
+                nxt = nxt.getnext()
             if nxt is not None and _style(nxt) == DATE_STYLE:
                 _fix_signature(p, nxt, sealed)
-                _keep_with_signature(paragraphs, i)
+                _keep_with_signature(p)
                 changed = True
     return changed
