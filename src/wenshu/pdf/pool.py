@@ -325,8 +325,9 @@ def normalize_type1_ids(data: bytes) -> bytes:
         start += 2 if body[start:start + 2] == b"\r\n" else 1
         raw = body[start:start + int_obj(length_obj)]
         plain = zlib.decompress(raw)
-        clear, enc = plain[:len1], _eexec_decrypt(plain[len1:len1 + len2])
-        found = [int(x) for x in _RE_UNIQUEID.findall(clear) + _RE_UNIQUEID.findall(enc)]
+        # the clear-text font dictionary repeats the /UniqueID of the encrypted Private dictionary;
+        # decrypting is only needed for fonts whose number changes
+        found = [int(x) for x in _RE_UNIQUEID.findall(plain[:len1])]
         if not found:
             continue
         ids.update(found)
@@ -345,6 +346,8 @@ def normalize_type1_ids(data: bytes) -> bytes:
         return _RE_UNIQUEID.sub(lambda m: b"/UniqueID " + mapping[int(m.group(1))], b)
 
     for n, plain, len1, len2, length_obj in fonts:
+        if all(int(mapping[int(x)]) == int(x) for x in _RE_UNIQUEID.findall(plain[:len1])):
+            continue
         clear = sub(plain[:len1])
         enc = _eexec_encrypt(sub(_eexec_decrypt(plain[len1:len1 + len2])))
         new_raw = zlib.compress(clear + enc + plain[len1 + len2:], 9)
@@ -425,8 +428,11 @@ def group_pids(pgid: int) -> list[int]:
 
 
 def kill_group(pgid: int, grace: float = 2.0) -> None:
-    """SIGTERM the process group, wait up to ``grace`` seconds, then SIGKILL what is left."""
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+    """SIGTERM the process group, wait up to ``grace`` seconds, then SIGKILL what is left.
+
+    ``grace=0`` sends SIGKILL at once."""
+    steps = ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)) if grace > 0 else ((signal.SIGKILL, 5.0),)
+    for sig, wait in steps:
         try:
             os.killpg(pgid, sig)
         except ProcessLookupError:
@@ -611,7 +617,11 @@ class _Worker:
         self.jobs = 0
         pool = self.pool
         self.profile = pool.root / f"profile-{self.index}-{self.generation}"
-        self.profile.mkdir(parents=True)
+        template = pool.profile_template
+        if template is not None and template.is_dir():
+            shutil.copytree(template, self.profile, symlinks=True)
+        else:
+            self.profile.mkdir(parents=True)
         if pool.uno_python is None:
             return  # per-document mode: soffice is started per job
         name = f"wenshu_{os.getpid()}_{self.index}_{next(_counter)}_{uuid.uuid4().hex[:8]}"
@@ -665,9 +675,8 @@ class _Worker:
     def stop(self) -> None:
         """Kill the helper and the soffice process group; delete the profile.
 
-        No orderly LibreOffice shutdown: ``desktop.terminate()`` can take seconds, and nothing in the
-        throw-away profile is worth saving. SIGTERM first (LibreOffice exits on it), SIGKILL after a
-        short grace period.
+        No orderly LibreOffice shutdown: ``desktop.terminate()`` (or SIGTERM) can take seconds, and
+        nothing in the throw-away profile is worth saving, so the group gets SIGKILL.
         """
         office, helper = self.office, self.helper
         self.office = self.helper = None
@@ -677,14 +686,14 @@ class _Worker:
             except (OSError, ValueError):
                 pass
         if office is not None:
-            kill_group(office.pid, grace=0.5)
+            kill_group(office.pid, grace=0)
             try:
                 office.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
             self.pool._unregister_pgid(office.pid)
         if helper is not None:
-            kill_group(helper.pid, grace=0.5)
+            kill_group(helper.pid, grace=0)
             try:
                 helper.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -838,6 +847,7 @@ class PdfPool:
         self.office_env = dict(os.environ, FONTCONFIG_FILE=str(self.fontconfig_file), SAL_USE_VCLPLUGIN="svp")
         self.office_env.pop("SESSION_MANAGER", None)
         self.helper_env = _clean_python_env()
+        self.profile_template: Path | None = None
         self._all = [_Worker(self, i) for i in range(workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -868,6 +878,7 @@ class PdfPool:
             if self._started:
                 return
             self._started = True
+        self._make_profile_template()
         errors: list[_JobFailed] = []
 
         def boot(w: _Worker) -> None:
@@ -889,6 +900,36 @@ class PdfPool:
             self.close()
             raise RenderError(Problem(code=e.code, message=e.message, found=e.detail,
                                       hint=f"运行 “wenshu doctor” 检查 LibreOffice 安装：{INSTALL_HINT}"))
+
+    def _make_profile_template(self) -> None:
+        """Create one LibreOffice user profile (``--terminate_after_init``) that every worker copies.
+
+        A fresh profile costs each start ~0.3 s of first-run set-up; copying a ready one is
+        instant. Without a template (creation failed) each worker starts from an empty directory.
+        """
+        if self.uno_python is None or self.profile_template is not None:
+            return
+        template = self.root / "profile-template"
+        proc = subprocess.Popen(
+            [self.soffice, f"-env:UserInstallation={template.as_uri()}", "--headless", "--invisible",
+             "--nologo", "--norestore", "--nolockcheck", "--terminate_after_init"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.office_env, start_new_session=True, close_fds=True)
+        self._register_pgid(proc.pid)
+        try:
+            proc.wait(timeout=self.start_timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            kill_group(proc.pid, grace=0)
+            proc.wait()
+            self._unregister_pgid(proc.pid)
+        if proc.returncode == 0 and (template / "user").is_dir():
+            for lock in template.glob("user/.lock"):
+                lock.unlink(missing_ok=True)
+            self.profile_template = template
+        else:
+            shutil.rmtree(template, ignore_errors=True)
 
     def close(self) -> None:
         """Stop every soffice process (process group kill) and delete the temp directory."""
@@ -979,7 +1020,9 @@ class PdfPool:
         if not self._started:
             self.start()
         results: list[PdfResult | None] = [None] * len(pairs)
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="wenshu-pdf") as ex:
+        # twice as many threads as workers: while one thread post-processes a finished PDF, another
+        # is already waiting for the worker it released, so LibreOffice never idles between jobs
+        with ThreadPoolExecutor(max_workers=2 * self.workers, thread_name_prefix="wenshu-pdf") as ex:
             futs = {ex.submit(self.convert, d, p): i for i, (d, p) in enumerate(pairs)}
             try:
                 for fut in as_completed(futs):
