@@ -10,8 +10,10 @@ alternating, each with a small text change), then converts all of them
   (c) with one ``soffice --headless --convert-to pdf`` call for all documents.
 
 (b) and (c) use one warm profile directory (created before timing) and the same font
-configuration as the pool, so all three produce the same PDFs. The last line is
-``speedup percall=<time(b)/time(a)> single=<time(c)/time(a)>``.
+configuration as the pool, so all three produce the same PDFs. (a) and (c) run ``--repeat`` times,
+alternating, and the fastest run of each counts; before each timed run the script waits (up to
+``--quiet-wait`` seconds) until other processes leave the CPUs idle, and prints the background load
+it saw. The last line is ``speedup percall=<time(b)/time(a)> single=<time(c)/time(a)>``.
 """
 
 from __future__ import annotations
@@ -87,10 +89,74 @@ def run_soffice(cmd: list[str], env: dict) -> None:
         raise SystemExit(f"soffice failed ({proc.returncode}): {' '.join(cmd[:3])} …")
 
 
+def busy_cores(seconds: float = 1.0) -> float:
+    """Average number of busy CPUs over ``seconds`` (from /proc/stat), while we do nothing."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        idle = v[3] + (v[4] if len(v) > 4 else 0)
+        return sum(v[:8]) - idle, sum(v[:8])
+    try:
+        b0, t0 = sample()
+        time.sleep(seconds)
+        b1, t1 = sample()
+    except OSError:
+        return 0.0
+    ncpu = os.cpu_count() or 1
+    return ncpu * (b1 - b0) / max(1, t1 - t0)
+
+
+def wait_quiet(limit: float, max_wait: float) -> float:
+    """Wait (up to ``max_wait`` s) until other processes use less than ``limit`` CPUs; return the load."""
+    deadline = time.monotonic() + max_wait
+    load = busy_cores()
+    while load > limit and time.monotonic() < deadline:
+        load = busy_cores()
+    return load
+
+
+def run_pool(docs: list[Path], out: Path, workers: int) -> tuple[float, str]:
+    shutil.rmtree(out, ignore_errors=True)
+    t = time.perf_counter()
+    with PdfPool(workers=workers) as pool:
+        t_started = time.perf_counter()
+        results = pool.convert_many([(d, out / (d.stem + ".pdf")) for d in docs])
+        t_converted = time.perf_counter()
+        mode = pool.mode
+    total = time.perf_counter() - t
+    bad = [r for r in results if not r.ok]
+    if bad:
+        for r in bad[:5]:
+            print(r.problem.format() if r.problem else r)
+        raise SystemExit(f"pool: {len(bad)} documents failed")
+    pages = sum(r.pages or 0 for r in results)
+    detail = (f"PdfPool(workers={workers}, {mode}): {total:.2f} s, {len(docs) / total:.2f} docs/s "
+              f"(start {t_started - t:.2f} s, convert {t_converted - t_started:.2f} s, "
+              f"close {total - (t_converted - t):.2f} s; {pages} pages)")
+    return total, detail
+
+
+def run_single(soffice: str, profile: Path, docs: list[Path], out: Path, env: dict) -> float:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    t = time.perf_counter()
+    run_soffice(soffice_cmd(soffice, profile, out, docs), env)
+    total = time.perf_counter() - t
+    missing = [d for d in docs if not (out / (d.stem + ".pdf")).is_file()]
+    if missing:
+        raise SystemExit(f"single run produced no PDF for {len(missing)} documents")
+    return total
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=2,
+                    help="run (a) and (c) this many times, alternating, and keep the fastest (default 2)")
+    ap.add_argument("--quiet-wait", type=float, default=60,
+                    help="before each timed run wait up to this many seconds for other processes to "
+                         "use < 0.3 CPUs (default 60; 0 = do not wait)")
     ap.add_argument("--keep", type=Path, help="keep the generated files in this directory")
     ap.add_argument("--skip-percall", action="store_true", help="estimate (b) from 10 documents")
     args = ap.parse_args()
@@ -102,27 +168,9 @@ def main() -> None:
     try:
         t = time.perf_counter()
         docs = make_docs(work, args.docs)
-        print(f"generated {len(docs)} .docx in {time.perf_counter() - t:.1f} s ({work})")
+        print(f"generated {len(docs)} .docx in {time.perf_counter() - t:.1f} s ({work}); "
+              f"{os.cpu_count()} CPUs")
         env = dict(os.environ, FONTCONFIG_FILE=str(write_fontconfig(work / "fontconfig")))
-
-        # (a) the pool
-        out_a = work / "pdf_pool"
-        t = time.perf_counter()
-        with PdfPool(workers=args.workers) as pool:
-            t_started = time.perf_counter()
-            results = pool.convert_many([(d, out_a / (d.stem + ".pdf")) for d in docs])
-            t_converted = time.perf_counter()
-            mode = pool.mode
-        time_a = time.perf_counter() - t
-        bad = [r for r in results if not r.ok]
-        if bad:
-            for r in bad[:5]:
-                print(r.problem.format() if r.problem else r)
-            raise SystemExit(f"pool: {len(bad)} documents failed")
-        pages = sum(r.pages or 0 for r in results)
-        print(f"(a) PdfPool(workers={args.workers}, {mode}): {time_a:.2f} s, {len(docs) / time_a:.2f} docs/s "
-              f"(start {t_started - t:.2f} s, convert {t_converted - t_started:.2f} s, "
-              f"close {time_a - (t_converted - t):.2f} s; {pages} pages)")
 
         # warm profile for (b) and (c), created outside the timings
         profile = work / "profile"
@@ -130,27 +178,38 @@ def main() -> None:
         warm.mkdir()
         run_soffice(soffice_cmd(soffice, profile, warm, [docs[1]]), env)
 
+        times_a: list[float] = []
+        times_c: list[float] = []
+        detail_a = ""
+        for rep in range(max(1, args.repeat)):
+            load = wait_quiet(0.3, args.quiet_wait) if args.quiet_wait else busy_cores()
+            time_a, detail = run_pool(docs, work / "pdf_pool", args.workers)
+            print(f"(a) run {rep + 1}: {detail} [background load {load:.2f} CPUs]")
+            if not times_a or time_a < min(times_a):
+                detail_a = detail
+            times_a.append(time_a)
+            load = wait_quiet(0.3, args.quiet_wait) if args.quiet_wait else busy_cores()
+            time_c = run_single(soffice, profile, docs, work / "pdf_single", env)
+            print(f"(c) run {rep + 1}: one soffice for all: {time_c:.2f} s, {len(docs) / time_c:.2f} docs/s "
+                  f"[background load {load:.2f} CPUs]")
+            times_c.append(time_c)
+
         # (b) one soffice call per document
         out_b = work / "pdf_percall"
         out_b.mkdir()
         todo = docs if not args.skip_percall else docs[:10]
+        load = wait_quiet(0.3, args.quiet_wait) if args.quiet_wait else busy_cores()
         t = time.perf_counter()
         for d in todo:
             run_soffice(soffice_cmd(soffice, profile, out_b, [d]), env)
         time_b = (time.perf_counter() - t) * len(docs) / len(todo)
         note = "" if len(todo) == len(docs) else f" (estimated from {len(todo)} documents)"
-        print(f"(b) soffice per document: {time_b:.2f} s, {len(docs) / time_b:.2f} docs/s{note}")
 
-        # (c) one soffice call for all documents
-        out_c = work / "pdf_single"
-        out_c.mkdir()
-        t = time.perf_counter()
-        run_soffice(soffice_cmd(soffice, profile, out_c, docs), env)
-        time_c = time.perf_counter() - t
+        time_a, time_c = min(times_a), min(times_c)
+        print(f"(a) {detail_a}")
+        print(f"(b) soffice per document: {time_b:.2f} s, {len(docs) / time_b:.2f} docs/s{note} "
+              f"[background load {load:.2f} CPUs]")
         print(f"(c) one soffice for all: {time_c:.2f} s, {len(docs) / time_c:.2f} docs/s")
-        missing = [d for d in docs if not (out_c / (d.stem + ".pdf")).is_file()]
-        if missing:
-            raise SystemExit(f"single run produced no PDF for {len(missing)} documents")
         if args.keep:
             shutil.copytree(work, args.keep, dirs_exist_ok=True)
         print(f"speedup percall={time_b / time_a:.2f} single={time_c / time_a:.2f}")
