@@ -43,7 +43,7 @@ class Status(str, Enum):
     OVERDUE = "已逾期未完成"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadlineResult:
     """One deadline judged as of a date."""
 

@@ -99,7 +99,7 @@ COUNT_RATES = frozenset({
 })
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """One indicator value: numerator ÷ denominator × scale, or None when the denominator is 0."""
 

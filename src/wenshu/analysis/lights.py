@@ -50,7 +50,7 @@ CHECKS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Light:
     check: str  # key of CHECKS
     name: str  # Chinese name of the check

@@ -35,7 +35,7 @@ def round1(d: Decimal | None) -> Decimal | None:
     return None if d is None else d.quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorScore:
     key: str | None  # SPECS key; None for an extra indicator from evaluations.yaml
     name: str
@@ -49,7 +49,7 @@ class IndicatorScore:
     higher_is_better: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DimensionScore:
     key: str
     name: str
@@ -59,7 +59,7 @@ class DimensionScore:
     items: list[IndicatorScore]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScoreResult:
     dimensions: list[DimensionScore]
     total: Decimal | None  # full precision, 0–100
