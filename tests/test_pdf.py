@@ -388,6 +388,18 @@ def test_sigterm_and_sigkill_of_the_owner_leave_no_soffice(tmp_path):
         assert gone(pgids), (sig, [group_pids(g) for g in pgids])
 
 
+@pytest.mark.libreoffice
+@needs_lo
+def test_per_document_fallback_without_uno(samples, tmp_path):
+    """Without a Python that has ``uno`` the pool runs one soffice per document: same PDF, slower."""
+    with PdfPool(workers=1, use_uno=False) as p:
+        assert p.mode == "per-document"
+        r = p.convert(samples["tasks"], tmp_path / "t.pdf")
+    assert r.ok, r.problem and r.problem.format()
+    assert "任务清单" in squash(pdftotext(r.pdf))
+    assert not [f for f in pdffonts(r.pdf) if "DejaVu" in f]
+
+
 # ─── doctor ───────────────────────────────────────────────────────────────────────────────────────
 
 
