@@ -156,7 +156,7 @@ def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path 
         listing = "\n".join(f"  {j.key}  {j.title}" for j in jobs[:30])
         raise UsageError(Problem(code="usage.ambiguous", message=f"数据中有 {len(jobs)} 份此类文书，请用 --item 选择一份，或用 wenshu batch 全部生成：\n{listing}"))
     job = jobs[0]
-    compiled = compile_template(kind_key, templates_dir=templates_dir, template_file=template_file)
+    compiled = compile_template(kind_key, templates_dir=templates_dir or _data_templates(folder), template_file=template_file)
     target = out or Path(safe_filename(job.title) + ".docx")
     try:
         render_job(job, target, compiled=compiled, force=force)
@@ -195,7 +195,7 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
         raise click.BadParameter("期间格式应为 YYYY-MM 或 YYYY，如 2025-10。", param_hint="--period")
     opts = BatchOptions(
         data_dir=data, out_dir=out, kinds=_split(kinds), departments=_split(departments), period=period,
-        as_of=_parse_date(as_of), templates_dir=templates_dir, workers=workers, resume=resume, force=force,
+        as_of=_parse_date(as_of), templates_dir=templates_dir or _data_templates(data), workers=workers, resume=resume, force=force,
     )
     bar = Progress("生成文书")
     result = run_batch(opts, on_progress=lambda n, f: bar.advance(n), on_plan=bar.plan)
@@ -220,6 +220,12 @@ def _split(value: str | None) -> list[str] | None:
     if not value:
         return None
     return [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
+
+
+def _data_templates(folder: Path) -> Path | None:
+    """A templates/ folder inside the data folder: the district's edited templates, used automatically."""
+    candidate = folder / "templates"
+    return candidate if candidate.is_dir() else None
 
 
 def _data_root(file: Path) -> Path:

@@ -108,3 +108,39 @@ def export_cmd(directory: Path, force: bool) -> None:
         shutil.copyfile(p, directory / p.name)
         click.echo(f"已导出 {(directory / p.name).as_posix()}")
     click.echo(f"共 {len(files)} 个模板。修改后运行：wenshu template check {directory.as_posix()}/<模板>.docx")
+
+
+@template.command("build")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--settings", "settings_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="版式设置 YAML（红色分隔线粗细、发文机关标志字号、字体等标准未规定的值）；不写时用默认值。")
+@click.option("-f", "--force", is_flag=True, help="覆盖目录中已有的同名模板。")
+def build_cmd(directory: Path, settings_file: Path | None, force: bool) -> None:
+    """按 GB/T 9704 参数重新生成全部内置模板到 DIRECTORY（可带本区的版式设置）。
+
+    生成的模板与内置模板结构相同，可继续在 Word/WPS 中修改；render/batch 用 --templates DIRECTORY
+    （或放在数据目录的 templates/ 下）使用它们。
+    """
+    from pydantic import ValidationError
+
+    from wenshu.errors import DataError, Problem, UsageError
+    from wenshu.loading import load_yaml
+    from wenshu.official.gbt9704 import DEFAULT_SETTINGS, Settings
+    from wenshu.official.template_build import BUILDERS, build_all
+    from wenshu.validation import problems_from_validation
+
+    settings = DEFAULT_SETTINGS
+    if settings_file is not None:
+        loaded = load_yaml(settings_file)
+        try:
+            settings = Settings.model_validate(loaded.data or {})
+        except ValidationError as e:
+            raise DataError(problems_from_validation(e, Settings, loaded.display, loaded.locate, loaded.key_positions.get)) from None
+    existing = [n for n in BUILDERS if (directory / n).exists()]
+    if existing and not force:
+        raise UsageError(Problem(code="usage.exists", message="目录中已有同名模板，未覆盖：" + "、".join(existing),
+                                 file=str(directory), hint="加 --force 覆盖。"))
+    for path in build_all(directory, settings):
+        click.echo(f"已生成 {path.as_posix()}")
+    for line in settings.deviations():
+        click.echo(f"  {line}")
