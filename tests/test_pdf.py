@@ -359,7 +359,8 @@ def test_broken_docx_fails_cleanly_and_the_pool_keeps_working(pool, samples, tmp
     r = pool.convert(bad, tmp_path / "bad.pdf")
     assert not r.ok and r.problem.code in ("pdf.convert-failed", "pdf.office-died")
     assert not (tmp_path / "bad.pdf").exists()
-    assert pool.convert(samples["tasks"], tmp_path / "ok.pdf").ok
+    ok = pool.convert(samples["tasks"], tmp_path / "输出 目录" / "任务清单（2024）.pdf")
+    assert ok.ok and ok.pdf.is_file() and ok.pdf.name == "任务清单（2024）.pdf"
 
 
 @pytest.mark.libreoffice

@@ -625,6 +625,22 @@ class _Worker:
         if pool.uno_python is None:
             return  # per-document mode: soffice is started per job
         name = f"wenshu_{os.getpid()}_{self.index}_{next(_counter)}_{uuid.uuid4().hex[:8]}"
+        with pool._spawn_lock:  # never start a process after close() has begun
+            if pool._closed:
+                raise _JobFailed("pdf.pool-closed", "PDF 转换池已关闭。")
+            self._spawn(name)
+        self._lines = queue.Queue()
+        threading.Thread(target=self._reader, args=(self.helper.stdout, self._lines), daemon=True,
+                         name=f"wenshu-pdf-reader-{self.index}").start()
+        msg = self._read(pool.start_timeout + 5)
+        if msg is None or not msg.get("ready"):
+            err = (msg or {}).get("error", "无响应")
+            self.stop()
+            raise _JobFailed("pdf.start-failed", "LibreOffice 进程启动失败。", str(err))
+        self.office_pids = group_pids(self.office.pid)
+
+    def _spawn(self, name: str) -> None:
+        pool = self.pool
         self._log = open(pool.root / f"worker-{self.index}.log", "ab")
         self.office = subprocess.Popen(
             [pool.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
@@ -641,15 +657,6 @@ class _Worker:
             start_new_session=True, close_fds=True, text=True, encoding="utf-8", bufsize=1,
         )
         pool._register_pgid(self.helper.pid)
-        self._lines = queue.Queue()
-        threading.Thread(target=self._reader, args=(self.helper.stdout, self._lines), daemon=True,
-                         name=f"wenshu-pdf-reader-{self.index}").start()
-        msg = self._read(pool.start_timeout + 5)
-        if msg is None or not msg.get("ready"):
-            err = (msg or {}).get("error", "无响应")
-            self.stop()
-            raise _JobFailed("pdf.start-failed", "LibreOffice 进程启动失败。", str(err))
-        self.office_pids = group_pids(self.office.pid)
 
     @staticmethod
     def _reader(stream, q: queue.Queue) -> None:
@@ -748,14 +755,17 @@ class _Worker:
         outdir = self.pool.root / f"out-{self.index}"
         shutil.rmtree(outdir, ignore_errors=True)
         outdir.mkdir()
-        proc = subprocess.Popen(
-            [self.pool.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--invisible",
-             "--nologo", "--norestore", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
-             "--outdir", str(outdir), str(src)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=self.pool.office_env, start_new_session=True, close_fds=True,
-        )
-        self.pool._register_pgid(proc.pid)
+        with self.pool._spawn_lock:
+            if self.pool._closed:
+                raise _JobFailed("pdf.pool-closed", "PDF 转换池已关闭。")
+            proc = subprocess.Popen(
+                [self.pool.soffice, f"-env:UserInstallation={self.profile.as_uri()}", "--headless",
+                 "--invisible", "--nologo", "--norestore", "--nolockcheck", "--convert-to", "pdf:writer_pdf_Export",
+                 "--outdir", str(outdir), str(src)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                env=self.pool.office_env, start_new_session=True, close_fds=True,
+            )
+            self.pool._register_pgid(proc.pid)
         try:
             try:
                 _, err = proc.communicate(timeout=timeout)
@@ -851,6 +861,7 @@ class PdfPool:
         self._all = [_Worker(self, i) for i in range(workers)]
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
+        self._spawn_lock = threading.Lock()
         self._started = False
         self._closed = False
         self._pgids: set[int] = set()
@@ -878,6 +889,13 @@ class PdfPool:
             if self._started:
                 return
             self._started = True
+        try:
+            self._start_workers()
+        except BaseException:
+            self.close()  # Ctrl-C during start-up: leave nothing behind
+            raise
+
+    def _start_workers(self) -> None:
         self._make_profile_template()
         errors: list[_JobFailed] = []
 
@@ -897,7 +915,6 @@ class PdfPool:
             t.join()
         if len(errors) == len(self._all):
             e = errors[0]
-            self.close()
             raise RenderError(Problem(code=e.code, message=e.message, found=e.detail,
                                       hint=f"运行 “wenshu doctor” 检查 LibreOffice 安装：{INSTALL_HINT}"))
 
@@ -910,12 +927,10 @@ class PdfPool:
         if self.uno_python is None or self.profile_template is not None:
             return
         template = self.root / "profile-template"
-        proc = subprocess.Popen(
-            [self.soffice, f"-env:UserInstallation={template.as_uri()}", "--headless", "--invisible",
-             "--nologo", "--norestore", "--nolockcheck", "--terminate_after_init"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env=self.office_env, start_new_session=True, close_fds=True)
-        self._register_pgid(proc.pid)
+        with self._spawn_lock:
+            if self._closed:
+                return
+            proc = self._spawn_template(template)
         try:
             proc.wait(timeout=self.start_timeout)
         except subprocess.TimeoutExpired:
@@ -931,9 +946,18 @@ class PdfPool:
         else:
             shutil.rmtree(template, ignore_errors=True)
 
+    def _spawn_template(self, template: Path) -> subprocess.Popen:
+        proc = subprocess.Popen(
+            [self.soffice, f"-env:UserInstallation={template.as_uri()}", "--headless", "--invisible",
+             "--nologo", "--norestore", "--nolockcheck", "--terminate_after_init"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=self.office_env, start_new_session=True, close_fds=True)
+        self._register_pgid(proc.pid)
+        return proc
+
     def close(self) -> None:
         """Stop every soffice process (process group kill) and delete the temp directory."""
-        with self._lock:
+        with self._lock, self._spawn_lock:
             if self._closed:
                 return
             self._closed = True
@@ -1030,9 +1054,11 @@ class PdfPool:
                     results[futs[fut]] = r
                     if progress is not None:
                         progress(r)
-            except BaseException:
+            except BaseException as e:
                 for f in futs:
                     f.cancel()
+                if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                    self.close()  # running conversions fail at once instead of finishing
                 raise
         return results  # type: ignore[return-value]
 
