@@ -111,3 +111,31 @@ def test_render_bad_data_is_located(tmp_path, run_cli, examples_copy):
     assert code == 1
     assert "港政办〔2024〕3号.yaml，第" in err and "[model.int_parsing]" in err
     assert not (tmp_path / "n.docx").exists()
+
+
+@pytest.mark.parametrize("expr,code", [
+    ("{% for i in range(10**9) %}x{% endfor %}", "render.error"),
+    ("{{ 1 / 0 }}", "render.error"),
+])
+def test_runaway_or_broken_template_logic_is_stopped(tmp_path, run_cli, examples_copy, expr, code):
+    tpl = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "loop.docx", "{{ doc.title }}", expr)
+    out = tmp_path / "x.docx"
+    exit_code, _, err = run_cli("render", "notice", examples_copy, "--template", tpl, "-o", out)
+    assert exit_code == 1 and f"[{code}]" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_huge_output_and_slow_loops_are_bounded(tmp_path, run_cli, examples_copy, monkeypatch):
+    from wenshu.engine import template as T
+
+    monkeypatch.setattr(T, "MAX_PART_BYTES", 2_000_000)
+    monkeypatch.setattr(T, "MAX_RENDER_SECONDS", 2.0)
+    big = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "big.docx", "{{ doc.title }}",
+                          "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}")
+    code, _, err = run_cli("render", "notice", examples_copy, "--template", big, "-o", tmp_path / "a.docx")
+    assert code == 1 and "[render.too-large]" in err
+    slow = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "slow.docx", "{{ doc.title }}",
+                           "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    code, _, err = run_cli("render", "notice", examples_copy, "--template", slow, "-o", tmp_path / "b.docx")
+    assert code == 1 and "[render.timeout]" in err
+    assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()

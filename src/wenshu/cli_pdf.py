@@ -13,7 +13,8 @@ def doctor() -> None:
 
     对每个公文字体（方正小标宋简体、仿宋_GB2312、黑体、楷体_GB2312、宋体等）报告：已安装、
     由哪种免费中文字体替代，或缺少（并给出要安装的软件包）。
-    LibreOffice 和字体都可用时退出码为 0，否则为 1。
+
+    LibreOffice 和字体都可用时退出码为 0，否则为 1。详见 docs/PDF与字体.md。
     """
     from wenshu.pdf.doctor import doctor_report, usable
 

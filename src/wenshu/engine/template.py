@@ -39,8 +39,53 @@ _TAGS = re.compile(r"<[^>]+>")
 # is handled by the environment's finalize.
 _LISTING_CHARS = re.compile(r"[\a\f\t]")
 
-# Output bounds: a template loop over hostile data must not fill the disk or memory.
+# Bounds on one rendered part: a template from another office (or a runaway loop) must not fill
+# memory or the disk, nor hang a batch. Real documents are far below both.
 MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_RENDER_SECONDS = 60.0
+
+
+class _Overrun(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+
+
+def _bounded_render(template, context: dict[str, Any]) -> str:
+    """Render chunk by chunk, stopping past MAX_PART_BYTES or MAX_RENDER_SECONDS.
+
+    Output size is checked as the text is produced (not after it has all been built in memory). A loop
+    that produces nothing for a long time is stopped by a timer signal when we are in the main
+    thread (the CLI, or a batch worker process).
+    """
+    import signal
+    import threading
+    import time
+
+    deadline = time.monotonic() + MAX_RENDER_SECONDS
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    old = None
+
+    def on_alarm(signum, frame):
+        raise _Overrun("render.timeout", f"生成{{part}}超过 {int(MAX_RENDER_SECONDS)} 秒，已停止。")
+
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, MAX_RENDER_SECONDS)
+    try:
+        chunks: list[str] = []
+        size = 0
+        for n, chunk in enumerate(template.generate(context)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_PART_BYTES:
+                raise _Overrun("render.too-large", f"生成的{{part}}超过 {MAX_PART_BYTES // 1024 // 1024} MB，已停止。")
+            if n % 4096 == 0 and time.monotonic() > deadline:
+                raise _Overrun("render.timeout", f"生成{{part}}超过 {int(MAX_RENDER_SECONDS)} 秒，已停止。")
+        return "".join(chunks)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
 
 
 def part_label(name: str) -> str:
@@ -75,6 +120,17 @@ class CompiledPart:
 def _patch(xml: str) -> str:
     # patch_xml does not touch instance state; calling it unbound avoids loading the .docx twice.
     return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+
+
+def _literal_delimiters(source: str) -> str:
+    """docxtpl's escapes for literal delimiters ({_{ }_} {_% %_}) resolved in the template source.
+
+    docxtpl replaces them in the rendered output, which would also rewrite a "{_{" typed in the data;
+    turning them into Jinja string literals before compiling leaves the data alone.
+    """
+    for esc, lit in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        source = source.replace(esc, "{{ '%s' }}" % lit)
+    return source
 
 
 def _template_lineno(exc: BaseException) -> int | None:
@@ -135,7 +191,7 @@ class CompiledTemplate:
             if TEMPLATED_PART.match(name):
                 text = data.decode("utf-8")
                 if _TAG_START.search(text):
-                    patched = _PARA_START.sub(r"\n<w:p\1", _patch(text))
+                    patched = _literal_delimiters(_PARA_START.sub(r"\n<w:p\1", _patch(text)))
                     lines = patched.split("\n")
                     try:
                         tpl = env.from_string(patched)
@@ -169,7 +225,11 @@ class CompiledTemplate:
 
     def _render_part(self, part: CompiledPart, context: dict[str, Any]) -> bytes:
         try:
-            xml = part.template.render(context)
+            xml = _bounded_render(part.template, context)
+        except _Overrun as e:
+            raise RenderError(Problem(
+                code=e.code, message=e.message.format(part=part_label(part.name)), file=self.label,
+                field_path=part_label(part.name), hint="模板中的循环是否失控？请用 wenshu template check 检查模板。")) from None
         except (JinjaTemplateError, SecurityError) as e:
             para, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
@@ -181,11 +241,14 @@ class CompiledTemplate:
         except RecursionError:
             raise RenderError(Problem(code="render.recursion", message="模板递归过深，已停止。", file=self.label,
                                       field_path=part_label(part.name))) from None
-        if len(xml) > MAX_PART_BYTES:
-            raise RenderError(Problem(code="render.too-large", message=f"生成的{part_label(part.name)}超过 {MAX_PART_BYTES // 1024 // 1024} MB，已停止（模板循环是否失控？）。", file=self.label))
+        except (ArithmeticError, TypeError, ValueError, LookupError) as e:
+            # e.g. the sandbox's "range too big", a filter given the wrong type, 1/0 in a template.
+            para, txt = part.where(_template_lineno(e))
+            raise RenderError(Problem(
+                code="render.error", message=f"模板执行出错：{type(e).__name__}: {e}", file=self.label,
+                field_path=f"{part_label(part.name)} 第{para}段" if para else part_label(part.name), found=txt,
+            )) from None
         xml = xml.replace("\n<w:p", "<w:p")
-        if "{_" in xml or "_}" in xml:
-            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if _LISTING_CHARS.search(xml):
             xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
         data = xml.encode("utf-8")

@@ -9,7 +9,33 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
+
+# Characters XML 1.0 cannot carry (a .docx part with one of them is corrupt): C0 controls other than
+# tab/newline/CR, lone surrogates, U+FFFE/U+FFFF. The YAML loader refuses them written literally;
+# this catches them written as escapes ("\a", "\ud800") in double-quoted strings.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_text(value: Any) -> None:
+    if isinstance(value, str):
+        m = _XML_ILLEGAL.search(value)
+        if m:
+            raise PydanticCustomError(
+                "control_char",
+                "含有公文中不能出现的不可见字符 U+{code}（第{pos}个字符）；请删除该字符",
+                {"code": f"{ord(m.group()):04X}", "pos": m.start() + 1},
+            )
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _check_text(v)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _check_text(k)
+            _check_text(v)
 
 
 def _schema_extra(schema: dict[str, Any], cls: type) -> None:
@@ -34,6 +60,12 @@ class WenshuModel(BaseModel):
         use_enum_values=False,
         ser_json_timedelta="iso8601",
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        _check_text(value)
+        return value
 
 
 # Money is always Decimal in 万元 (ten-thousand yuan), never float. The YAML loader builds Decimal
