@@ -174,3 +174,45 @@ def test_concurrent_batch_is_locked_out(tmp_path):
     assert r.returncode == 2
     assert "另一个 wenshu batch 正在写入" in r.stderr and "4242" in r.stderr
     assert not list(out.rglob("*.docx"))
+
+
+@pytest.mark.libreoffice
+def test_pdf_copies_and_booklets(tmp_path):
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "notice,task_list,criticism",
+               "--departments", "全区,区城执局", "--booklet")
+    assert r.returncode == 0, r.stderr
+    docs = sorted(out.rglob("*.docx"))
+    for d in docs:
+        assert d.with_suffix(".pdf").is_file(), d
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert all(e["pdf"] and e["pages"] >= 1 for e in manifest["outputs"])
+    booklets = {b["department"]: b for b in manifest["booklets"]}
+    assert set(booklets) == {"全区", "区城执局"}
+    b = booklets["区城执局"]
+    reader = PdfReader(str(out / b["path"]))
+    members = [e for e in manifest["outputs"] if e["department"] == "区城执局"]
+    assert len(reader.outline) == len(members) == b["documents"]
+    contents = len(reader.pages) - sum(e["pages"] for e in members)
+    assert len(reader.pages) == b["pages"] and contents >= 1
+    assert "目\u3000\u3000录" in reader.pages[0].extract_text()
+    left = subprocess.run(["pgrep", "-f", "soffice"], capture_output=True, text=True).stdout.split()
+    assert not [pid for pid in left if Path(f"/proc/{pid}").exists() and "defunct" not in
+                Path(f"/proc/{pid}/status").read_text(errors="replace")], "soffice left running"
+    # A second run redoes nothing: the PDFs of unchanged documents are kept.
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "notice,task_list,criticism",
+               "--departments", "全区,区城执局", "--booklet", "--resume")
+    assert r.returncode == 0, r.stderr
+    assert "未变跳过" in r.stdout
+
+
+def test_pdf_without_libreoffice_keeps_the_docx(tmp_path):
+    out = tmp_path / "out"
+    env = dict(os.environ, PATH="/nonexistent", WENSHU_SOFFICE="/nonexistent/soffice")
+    r = subprocess.run([sys.executable, "-m", "wenshu", "batch", str(EXAMPLES), "-o", str(out), "--as-of", AS_OF,
+                        "--kinds", "notice", "--pdf"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1
+    assert "LibreOffice" in r.stderr and "apt-get install" in r.stderr and "Traceback" not in r.stderr
+    assert list(out.rglob("*.docx")) and not list(out.rglob("*.pdf"))

@@ -53,6 +53,8 @@ class BatchOptions:
     workers: int = 0  # 0: all cores
     resume: bool = False
     force: bool = False
+    pdf: bool = False
+    booklet: bool = False
 
 
 @dataclass
@@ -69,6 +71,8 @@ class Output:
     context_sha256: str
     sha256: str = ""
     status: str = "planned"  # written / skipped / failed
+    pdf: str = ""  # relative path of the PDF copy, when --pdf
+    pages: int | None = None
 
 
 @dataclass
@@ -86,6 +90,8 @@ class BatchResult:
     seconds: float = 0.0
     interrupted: bool = False
     worker_peak_mb: float = 0.0  # largest peak RSS reported by a rendering process
+    booklets: list[dict] = field(default_factory=list)  # {"path", "department", "pages", "documents"}
+    pdf_seconds: float = 0.0
 
     @property
     def written(self) -> int:
@@ -254,7 +260,9 @@ def _prepare_out(out: Path, force: bool) -> Path:
 
 
 def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None = None,
-              on_plan: Callable[[int], None] | None = None) -> BatchResult:
+              on_plan: Callable[[int], None] | None = None,
+              on_pdf_progress: Callable[[int, int], None] | None = None,
+              on_pdf_plan: Callable[[int], None] | None = None) -> BatchResult:
     """Plan, render and record every document. Never raises for one bad document or record."""
     from wenshu.analysis.engine import analyze
     from wenshu.dataset import load_dataset
@@ -392,9 +400,89 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
         shutil.rmtree(state / "tmp", ignore_errors=True)
 
     result.seconds = time.perf_counter() - started
+    if not result.interrupted and (opts.pdf or opts.booklet):
+        try:
+            pdf_stage(opts, result, journal_path=state / "journal.jsonl", on_progress=on_pdf_progress, on_plan=on_pdf_plan)
+        except KeyboardInterrupt:
+            result.interrupted = True
     if not result.interrupted:
         write_manifest(out, result)
     return result
+
+
+def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
+              on_progress: Callable[[int, int], None] | None = None, on_plan: Callable[[int], None] | None = None) -> None:
+    """PDF copies of every document (through a warm LibreOffice pool) and one booklet per department.
+
+    A PDF is redone only when its .docx changed (its sha256 is recorded in the journal). If
+    LibreOffice is missing the .docx files stay, and the failure says what to install.
+    """
+    from wenshu.pdf.booklet import make_booklet
+    from wenshu.pdf.pool import LibreOfficeMissing, PdfPool, count_pages
+
+    out = opts.out_dir.absolute()  # the pool reports absolute paths
+    started = time.perf_counter()
+    done_pdfs: dict[str, str] = {}
+    for line in journal_path.read_text(encoding="utf-8", errors="replace").splitlines() if journal_path.is_file() else []:
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue
+        if e.get("pdf_of"):
+            done_pdfs[e["path"]] = e.get("docx_sha256", "")
+    docs = [o for o in result.outputs if o.status in ("written", "skipped")]
+    pairs, targets = [], []
+    for o in docs:
+        o.pdf = o.path[:-5] + ".pdf"
+        pdf = out / o.pdf
+        if pdf.is_file() and done_pdfs.get(o.pdf) == o.sha256:
+            o.pages = count_pages(pdf)
+            continue
+        pairs.append((out / o.path, pdf))
+        targets.append(o)
+    if on_plan:
+        on_plan(len(docs))
+    if on_progress:
+        on_progress(len(docs) - len(pairs), 0)
+    try:
+        pool = PdfPool(workers=max(1, min(opts.workers or os.cpu_count() or 1, 4)))
+    except LibreOfficeMissing as e:
+        for o in docs:
+            o.pdf = ""
+        result.failures.append(Failure("pdf", "PDF 副本与汇编", e.problems))
+        return
+    with pool, open(journal_path, "a", encoding="utf-8") as journal:
+        by_pdf = {str(p): o for (_, p), o in zip(pairs, targets)}
+
+        def progress(r) -> None:
+            o = by_pdf[str(r.pdf)]
+            if r.ok:
+                o.pages = r.pages
+                journal.write(json.dumps({"path": o.pdf, "pdf_of": o.path, "docx_sha256": o.sha256}, ensure_ascii=False) + "\n")
+                journal.flush()
+            else:
+                o.pdf = ""
+                result.failures.append(Failure("pdf", f"{o.title}（PDF）", [r.problem] if r.problem else []))
+            if on_progress:
+                on_progress(1, 0)
+
+        pool.convert_many(pairs, progress=progress)
+        if opts.booklet:
+            folders: dict[str, list[Output]] = defaultdict(list)
+            for o in docs:
+                if o.pdf:
+                    folders[o.path.split("/", 1)[0]].append(o)
+            for folder, items in sorted(folders.items()):
+                dept = items[0].department
+                target = out / folder / f"{folder}文书汇编.pdf"
+                try:
+                    b = make_booklet(f"{dept}文书汇编", [(o.title, out / o.pdf) for o in items], target, pool=pool)
+                except WenshuError as e:
+                    result.failures.append(Failure("booklet", f"{dept}文书汇编", e.problems))
+                    continue
+                result.booklets.append({"path": target.relative_to(out).as_posix(), "department": dept,
+                                        "pages": b.pages, "documents": len(items)})
+    result.pdf_seconds = time.perf_counter() - started
 
 
 def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None]) -> None:
@@ -440,8 +528,10 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
 
 # ─── manifest ───────────────────────────────────────────────────────────────────────────────────
 
-MANIFEST_FIELDS = ["path", "kind", "kind_title", "department", "title", "key", "sources", "template", "template_sha256", "sha256", "status"]
-CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题", "编号", "数据来源", "模板", "模板sha256", "sha256", "状态"]
+MANIFEST_FIELDS = ["path", "kind", "kind_title", "department", "title", "key", "sources", "template", "template_sha256",
+                   "sha256", "pdf", "pages", "status"]
+CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题", "编号", "数据来源", "模板", "模板sha256", "sha256",
+               "PDF", "页数", "状态"]
 
 
 def write_manifest(out: Path, result: BatchResult) -> None:
@@ -453,6 +543,7 @@ def write_manifest(out: Path, result: BatchResult) -> None:
         "generator": f"wenshu {__version__}",
         "count": len(rows),
         "outputs": [{k: (v if k != "status" else "ok") for k, v in asdict(o).items() if k in MANIFEST_FIELDS} for o in rows],
+        "booklets": sorted(result.booklets, key=lambda b: b["path"]),
         "failures": [{"kind": f.kind, "title": f.title, "problems": [p.format() for p in f.problems]} for f in result.failures],
     }
     data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -462,7 +553,10 @@ def write_manifest(out: Path, result: BatchResult) -> None:
     w.writerow(CSV_HEADERS)
     for o in rows:
         w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
-                    o.template_sha256, o.sha256, "正常"])
+                    o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, "正常"])
+    for b in sorted(result.booklets, key=lambda b: b["path"]):
+        w.writerow([b["path"], "booklet", "文书汇编", b["department"], f"{b['department']}文书汇编", "", "", "", "", "",
+                    b["path"], b["pages"], "正常"])
     # UTF-8 with BOM and CRLF: WPS and Excel open it with the Chinese intact.
     payload = ("\ufeff" + buf.getvalue()).encode("utf-8")
     atomic_write(out / "manifest.csv", lambda f: f.write(payload), force=True)

@@ -121,8 +121,9 @@ def kinds_cmd() -> None:
 @click.option("--item", "item", help="数据中有多份同类文书时，选择其中一份（如项目编号、发文字号、部门简称）。")
 @click.option("--as-of", "as_of", help="统计截止日期 YYYY-MM-DD，默认今天。")
 @click.option("-f", "--force", is_flag=True, help="覆盖已存在的输出文件。")
+@click.option("--pdf", is_flag=True, help="同时生成同名 PDF（需要 LibreOffice）。")
 def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path | None,
-               templates_dir: Path | None, item: str | None, as_of: str | None, force: bool) -> None:
+               templates_dir: Path | None, item: str | None, as_of: str | None, force: bool, pdf: bool) -> None:
     """生成一份文书：wenshu render KIND DATA。
 
     DATA 是数据目录，或目录中的一个数据文件（此时只生成由该文件产生的文书）。
@@ -166,6 +167,17 @@ def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path 
     except PermissionError:
         raise UsageError(Problem(code="usage.permission", message="没有写入权限。", file=str(target))) from None
     click.echo(f"已生成 {target.as_posix()}（{job.title}）")
+    if pdf:
+        from wenshu.pdf.pool import PdfPool
+
+        pdf_target = target.with_suffix(".pdf")
+        if pdf_target.exists() and not force:
+            raise UsageError(Problem(code="usage.exists", message="PDF 文件已存在，未覆盖。", file=str(pdf_target), hint="加 --force 覆盖。"))
+        with PdfPool(workers=1) as pool:
+            r = pool.convert(target, pdf_target)
+        if not r.ok:
+            raise WenshuError([r.problem] if r.problem else "PDF 转换失败。")
+        click.echo(f"已生成 {pdf_target.as_posix()}（{r.pages} 页）")
 
 
 @cli.command("batch")
@@ -179,8 +191,10 @@ def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path 
 @click.option("-j", "--jobs", "workers", type=int, default=0, show_default="全部核心", help="并行进程数。")
 @click.option("--resume", is_flag=True, help="继续上次中断的任务：输入和模板未变、文件完好的文书直接跳过。")
 @click.option("--force", is_flag=True, help="允许写入非 wenshu 生成的非空目录。")
+@click.option("--pdf", is_flag=True, help="同时生成每份文书的 PDF（需要 LibreOffice）。")
+@click.option("--booklet", is_flag=True, help="每个部门文件夹生成一本 PDF 汇编（带目录页和书签；隐含 --pdf）。")
 def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None, period: str | None, as_of: str | None,
-              templates_dir: Path | None, workers: int, resume: bool, force: bool) -> None:
+              templates_dir: Path | None, workers: int, resume: bool, force: bool, pdf: bool, booklet: bool) -> None:
     """批量生成全部部门的文书：wenshu batch DATA -o OUT。
 
     一份文书出错不影响其他文书；出错的文书及原因在最后列出，退出码为 1。
@@ -196,10 +210,21 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
     opts = BatchOptions(
         data_dir=data, out_dir=out, kinds=_split(kinds), departments=_split(departments), period=period,
         as_of=_parse_date(as_of), templates_dir=templates_dir or _data_templates(data), workers=workers, resume=resume, force=force,
+        pdf=pdf or booklet, booklet=booklet,
     )
     bar = Progress("生成文书")
-    result = run_batch(opts, on_progress=lambda n, f: bar.advance(n), on_plan=bar.plan)
-    bar.close()
+    pdf_bar = Progress("转换 PDF")
+
+    def pdf_plan(total: int) -> None:
+        bar.close()
+        pdf_bar.plan(total)
+
+    result = run_batch(opts, on_progress=lambda n, f: bar.advance(n), on_plan=bar.plan,
+                       on_pdf_progress=lambda n, f: pdf_bar.advance(n), on_pdf_plan=pdf_plan)
+    if opts.pdf:
+        pdf_bar.close()
+    else:
+        bar.close()
     for p in result.data_problems:
         click.echo(p.format(), err=True)
     for f in result.failures:
@@ -210,6 +235,9 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
         click.echo(f"已中断：已完成 {result.written + result.skipped} 份。运行同一命令并加 --resume 继续。", err=True)
         sys.exit(130)
     click.echo(summary_table(result))
+    if opts.pdf:
+        pdfs = sum(1 for o in result.outputs if o.pdf)
+        click.echo(f"PDF：{pdfs} 份，用时 {result.pdf_seconds:.1f} 秒" + (f"；汇编 {len(result.booklets)} 本" if result.booklets else ""))
     click.echo(f"输出目录：{out.as_posix()}（清单：manifest.json、manifest.csv）")
     if not result.ok:
         click.echo("有文书未生成或数据有问题，见上方说明。", err=True)
@@ -237,9 +265,11 @@ def _data_root(file: Path) -> Path:
 
 
 def _register_subcommands() -> None:
+    from wenshu.cli_pdf import doctor
     from wenshu.cli_template import template
 
     cli.add_command(template)
+    cli.add_command(doctor)
 
 
 _register_subcommands()
