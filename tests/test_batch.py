@@ -176,14 +176,29 @@ def test_concurrent_batch_is_locked_out(tmp_path):
     assert not list(out.rglob("*.docx"))
 
 
+def soffice_pids() -> set[str]:
+    """Live (not zombie) soffice processes on this machine."""
+    out = subprocess.run(["pgrep", "-f", "soffice"], capture_output=True, text=True).stdout.split()
+    live = set()
+    for pid in out:
+        try:
+            if "State:\tZ" not in Path(f"/proc/{pid}/status").read_text(errors="replace"):
+                live.add(pid)
+        except OSError:
+            pass
+    return live
+
+
 @pytest.mark.libreoffice
 def test_pdf_copies_and_booklets(tmp_path):
     from pypdf import PdfReader
 
     out = tmp_path / "out"
+    before = soffice_pids()
     r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "notice,task_list,criticism",
                "--departments", "全区,区城执局", "--booklet")
     assert r.returncode == 0, r.stderr
+    assert not (soffice_pids() - before), "soffice left running after the batch"
     docs = sorted(out.rglob("*.docx"))
     for d in docs:
         assert d.with_suffix(".pdf").is_file(), d
@@ -198,9 +213,6 @@ def test_pdf_copies_and_booklets(tmp_path):
     contents = len(reader.pages) - sum(e["pages"] for e in members)
     assert len(reader.pages) == b["pages"] and contents >= 1
     assert "目\u3000\u3000录" in reader.pages[0].extract_text()
-    left = subprocess.run(["pgrep", "-f", "soffice"], capture_output=True, text=True).stdout.split()
-    assert not [pid for pid in left if Path(f"/proc/{pid}").exists() and "defunct" not in
-                Path(f"/proc/{pid}/status").read_text(errors="replace")], "soffice left running"
     # A second run redoes nothing: the PDFs of unchanged documents are kept.
     r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "notice,task_list,criticism",
                "--departments", "全区,区城执局", "--booklet", "--resume")
