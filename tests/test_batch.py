@@ -228,3 +228,26 @@ def test_pdf_without_libreoffice_keeps_the_docx(tmp_path):
     assert r.returncode == 1
     assert "LibreOffice" in r.stderr and "apt-get install" in r.stderr and "Traceback" not in r.stderr
     assert list(out.rglob("*.docx")) and not list(out.rglob("*.pdf"))
+
+
+def test_disk_full_then_resume(reference, tmp_path):
+    """A file-size limit (like a full disk: writes fail with an OS error) stops some documents; none is
+    left half-written, the failures are listed, and --resume afterwards completes identical output."""
+    out = tmp_path / "out"
+    code = (
+        "import resource, signal, sys\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (40600, 40600))\n"
+        "from wenshu.cli import main\n"
+        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}, '-j', '1'])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert "写入失败" in r.stderr and "Traceback" not in r.stderr
+    for d in out.rglob("*.docx"):
+        with zipfile.ZipFile(d) as z:
+            assert z.testzip() is None
+    assert 0 < len(list(out.rglob("*.docx"))) < len(list(reference.rglob("*.docx")))
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--resume")
+    assert r.returncode == 0, r.stderr
+    assert tree(out) == tree(reference)

@@ -191,6 +191,7 @@ class Journal:
                 except (ValueError, KeyError, TypeError):
                     continue
         self._f = None
+        self.error: OSError | None = None
 
     def open(self, truncate: bool) -> None:
         self._f = open(self.path, "w" if truncate else "a", encoding="utf-8")
@@ -200,12 +201,19 @@ class Journal:
     def add(self, out: Output) -> None:
         e = {"path": out.path, "context": out.context_sha256, "template": out.template_sha256, "sha256": out.sha256}
         self.entries[out.path] = e
-        self._f.write(json.dumps(e, ensure_ascii=False) + "\n")
-        self._f.flush()
+        try:
+            self._f.write(json.dumps(e, ensure_ascii=False) + "\n")
+            self._f.flush()
+        except OSError as err:
+            # The document itself is complete; only --resume loses the record and will redo it.
+            self.error = err
 
     def close(self) -> None:
         if self._f:
-            self._f.close()
+            try:
+                self._f.close()
+            except OSError as err:
+                self.error = err
 
     def unchanged(self, out: Output, root: Path) -> str | None:
         e = self.entries.get(out.path)
@@ -400,13 +408,21 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
         shutil.rmtree(state / "tmp", ignore_errors=True)
 
     result.seconds = time.perf_counter() - started
+    if journal.error is not None:
+        result.failures.append(Failure("journal", "续跑日志", [Problem(
+            code="batch.journal", message=f"续跑日志写入失败（{journal.error.strerror or journal.error}）；已生成的文书完好，--resume 时会重新生成。",
+            file=str(journal.path))]))
     if not result.interrupted and (opts.pdf or opts.booklet):
         try:
             pdf_stage(opts, result, journal_path=state / "journal.jsonl", on_progress=on_pdf_progress, on_plan=on_pdf_plan)
         except KeyboardInterrupt:
             result.interrupted = True
     if not result.interrupted:
-        write_manifest(out, result)
+        try:
+            write_manifest(out, result)
+        except OSError as err:
+            result.failures.append(Failure("manifest", "清单", [Problem(
+                code="batch.manifest", message=f"清单写入失败：{err.strerror or err}（磁盘已满或无写权限？）。", file=str(out / "manifest.json"))]))
     return result
 
 
