@@ -284,39 +284,28 @@ class ImplementationInfo(WenshuModel):
                 )
         return v
 
-    @field_validator("acceptance")
+    @field_validator("acceptance", "settlement", "operation")
     @classmethod
-    def _acceptance(cls, v: Acceptance | None, info):
+    def _after_completion(cls, v, info):
+        """Acceptance, 两算 and operation all presuppose a completed project, and none predates it."""
+        if v is None:
+            return v
+        what, day = {
+            "acceptance": ("竣工验收", lambda x: x.accepted_on),
+            "settlement": ("竣工结算", lambda x: x.settled_on),
+            "operation": ("运营情况", lambda x: None),
+        }[info.field_name]
+        if info.field_name == "settlement" and v.settled_on is None:
+            return v
         done = info.data.get("actual_completion")
-        if v is not None:
-            if done is None:
-                raise PydanticCustomError("date_order", "填写了竣工验收，但没有填写实际竣工时间", {})
-            if v.accepted_on < done:
-                raise PydanticCustomError(
-                    "date_order", "竣工验收日期（{a}）不能早于实际竣工时间（{d}）",
-                    {"a": v.accepted_on.isoformat(), "d": done.isoformat()},
-                )
-        return v
-
-    @field_validator("settlement")
-    @classmethod
-    def _settlement(cls, v: Settlement | None, info):
-        done = info.data.get("actual_completion")
-        if v is not None and v.settled_on is not None:
-            if done is None:
-                raise PydanticCustomError("date_order", "填写了竣工结算，但项目还没有实际竣工时间", {})
-            if v.settled_on < done:
-                raise PydanticCustomError(
-                    "date_order", "竣工结算完成日期（{s}）不能早于实际竣工时间（{d}）",
-                    {"s": v.settled_on.isoformat(), "d": done.isoformat()},
-                )
-        return v
-
-    @field_validator("operation")
-    @classmethod
-    def _operation(cls, v, info):
-        if v is not None and info.data.get("actual_completion") is None:
-            raise PydanticCustomError("date_order", "填写了运营情况，但项目还没有实际竣工时间", {})
+        if done is None:
+            raise PydanticCustomError("date_order", "填写了{what}，但项目还没有实际竣工时间", {"what": what})
+        d = day(v)
+        if d is not None and d < done:
+            raise PydanticCustomError(
+                "date_order", "{what}日期（{a}）不能早于实际竣工时间（{d}）",
+                {"what": what, "a": d.isoformat(), "d": done.isoformat()},
+            )
         return v
 
 

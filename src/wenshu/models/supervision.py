@@ -31,29 +31,22 @@ class DeptMonthRecord(WenshuModel):
             raise PydanticCustomError("negative", "登录次数不能为负数", {})
         return v
 
-    @field_validator("items_on_time")
+    @field_validator("items_on_time", "warnings_handled", "evaluations_submitted")
     @classmethod
-    def _on_time(cls, v, info):
-        due = info.data.get("items_due")
-        if due is not None and v > due:
-            raise PydanticCustomError("count_order", "按时办结数（{v}）不能大于应办事项数（{d}）", {"v": v, "d": due})
+    def _part_not_above_whole(cls, v, info):
+        whole_field = _WHOLE[info.field_name]
+        whole = info.data.get(whole_field)
+        if whole is not None and v > whole:
+            part_title = cls.model_fields[info.field_name].title
+            whole_title = cls.model_fields[whole_field].title
+            raise PydanticCustomError(
+                "count_order", "{p}（{v}）不能大于{w}（{n}）", {"p": part_title, "v": v, "w": whole_title, "n": whole}
+            )
         return v
 
-    @field_validator("warnings_handled")
-    @classmethod
-    def _handled(cls, v, info):
-        got = info.data.get("warnings_received")
-        if got is not None and v > got:
-            raise PydanticCustomError("count_order", "已处置预警数（{v}）不能大于收到预警数（{g}）", {"v": v, "g": got})
-        return v
 
-    @field_validator("evaluations_submitted")
-    @classmethod
-    def _evals(cls, v, info):
-        due = info.data.get("evaluations_due")
-        if due is not None and v > due:
-            raise PydanticCustomError("count_order", "已报评价数（{v}）不能大于应报评价数（{d}）", {"v": v, "d": due})
-        return v
+# Each "done" count and the total it is part of.
+_WHOLE = {"items_on_time": "items_due", "warnings_handled": "warnings_received", "evaluations_submitted": "evaluations_due"}
 
 
 class BulletinMeta(WenshuModel):
