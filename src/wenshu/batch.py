@@ -287,7 +287,9 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
     out = opts.out_dir
     state = _prepare_out(out, opts.force)
 
-    ds = load_dataset([opts.data_dir], strict=False)
+    # lean: project models are re-read file by file when needed, so memory does not grow with the
+    # number of projects (see Dataset.iter_projects).
+    ds = load_dataset([opts.data_dir], strict=False, lean=True)
     result.data_problems = list(ds.problems)
     if ds.district is None:
         raise WenshuError(ds.problems + [Problem(code="batch.no-district", message="没有有效的 district.yaml，无法生成文书。",

@@ -54,7 +54,7 @@ def validate_cmd(paths: tuple[Path, ...], quiet: bool) -> None:
             click.echo(f"共检查 {len(files)} 个文件：发现 {errors} 个错误、{warnings} 个警告。", err=True)
         else:
             extra = f"，{warnings} 个警告" if warnings else ""
-            click.echo(f"校验通过：{len(files)} 个文件，{len(ds.projects)} 个项目{extra}。")
+            click.echo(f"校验通过：{len(files)} 个文件，{ds.project_count} 个项目{extra}。")
     sys.exit(1 if errors else 0)
 
 

@@ -88,6 +88,18 @@ class Ref:
         return self.file.loaded.locate(self.loc)
 
 
+@dataclass(frozen=True, slots=True)
+class ProjectStub:
+    """What cross-file checks need to know of a project, kept even when its model is not."""
+
+    id: str
+    name: str
+    library: Library
+    department: str
+    industry: str
+    completed: bool
+
+
 @dataclass
 class Dataset:
     root: Path | None
@@ -104,6 +116,32 @@ class Dataset:
     notices: dict[str, NoticeFile] = field(default_factory=dict)
     holidays: HolidayFile | None = None
     problems: list[Problem] = field(default_factory=list)
+    stubs: dict[str, ProjectStub] = field(default_factory=dict)
+    lean: bool = False  # project models are not kept; iter_projects() re-reads their files
+
+    @property
+    def project_count(self) -> int:
+        return len(self.stubs)
+
+    def iter_projects(self) -> Iterable[Project]:
+        """Every (valid, first-defined) project, in file order.
+
+        In lean mode the project files are read and validated again, one file at a time, so a
+        district of tens of thousands of projects never holds all project models at once.
+        """
+        if not self.lean:
+            yield from self.projects
+            return
+        for sf in self.files:
+            if sf.kind != "projects":
+                continue
+            again, _ = load_file(sf.path, sf.display)
+            if again is None:
+                continue
+            for i, p in enumerate(again.model.projects):  # type: ignore[attr-defined]
+                ref = self.project_refs.get(p.id)
+                if ref is not None and ref.file is sf and ref.loc == again.loc("projects", i):
+                    yield p
 
     def project(self, pid: str) -> Project | None:
         return self._by_id().get(pid)
@@ -260,36 +298,38 @@ def _find_district(paths: list[Path]) -> Path | None:
     return None
 
 
-def load_dataset(paths: Iterable[Path | str], *, strict: bool = True) -> Dataset:
+def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool = False) -> Dataset:
     """Load every file, validate it and check cross-file references.
 
     Raises ``DataError`` with all problems when any error was found (``strict``); otherwise returns
-    the dataset with ``problems`` filled.
+    the dataset with ``problems`` filled. ``lean`` keeps only a small stub per project instead of its
+    model (see ``Dataset.iter_projects``): memory then stays flat however many projects there are.
     """
     paths = [Path(p) for p in paths]
     files, problems = discover(paths)
     collector = ProblemCollector(problems)
     root = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
-    ds = Dataset(root=root)
+    ds = Dataset(root=root, lean=lean)
 
-    loaded_files: list[SourceFile] = []
+    if not any(p.name == "district.yaml" for p in files):
+        extra = _find_district(paths)
+        if extra is not None:
+            files.insert(0, extra)
+    # The district first: project files are checked against it as they are read.
+    files.sort(key=lambda p: p.name != "district.yaml")
+    first_project: dict[str, Ref] = {}
     for path in files:
         sf, probs = load_file(path)
         collector.extend(probs)
-        if sf is not None:
-            loaded_files.append(sf)
-
-    if not any(sf.kind == "district" for sf in loaded_files) and not any(
-        p.name == "district.yaml" for p in files
-    ):
-        extra = _find_district(paths)
-        if extra is not None:
-            sf, probs = load_file(extra)
-            collector.extend(probs)
-            if sf is not None:
-                loaded_files.insert(0, sf)
-
-    ds.files = loaded_files
+        if sf is None:
+            continue
+        ds.files.append(sf)
+        if sf.kind == "district" and ds.district is None:
+            ds.district = sf.model  # type: ignore[assignment]
+        elif sf.kind == "projects":
+            _take_projects(ds, sf, collector, first_project)
+            if lean:
+                sf.model = None  # type: ignore[assignment]
     _assemble(ds, collector)
     _cross_check(ds, collector)
     ds.problems = collector.sorted()
@@ -298,32 +338,50 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True) -> Dataset
     return ds
 
 
+def _take_projects(ds: Dataset, sf: SourceFile, col: ProblemCollector, first_project: dict[str, Ref]) -> None:
+    """Index one file's projects (ids unique across files) and check their references."""
+    names = _Names(ds.district) if ds.district is not None else None
+    for i, p in enumerate(sf.model.projects):  # type: ignore[attr-defined]
+        ref = Ref(sf, sf.loc("projects", i, "id"))
+        if p.id in first_project:
+            other = first_project[p.id]
+            line, _ = other.position()
+            col.add(_problem(ref, "ref.duplicate-project", f"项目编号“{p.id}”重复：已在 {other.file.display} 第{line}行使用。",
+                             field_path=f"projects[{i}].id", field_title="项目 › 平台项目编号"))
+            continue
+        first_project[p.id] = ref
+        if not ds.lean:
+            ds.projects.append(p)
+        ds.project_refs[p.id] = Ref(sf, sf.loc("projects", i))
+        impl = p.implementation
+        ds.stubs[p.id] = ProjectStub(p.id, p.name, p.library, p.department, p.industry,
+                                     bool(impl and impl.actual_completion))
+        if names is None:
+            continue
+        if p.department not in names.departments:
+            col.add(_problem(Ref(sf, sf.loc("projects", i, "department")), "ref.unknown-department",
+                             f"行业主管部门“{p.department}”不在 district.yaml 的部门中。",
+                             field_path=_path(sf.loc("projects", i, "department")), field_title="行业主管部门",
+                             hint=_suggest(p.department, names.shorts)))
+        if p.industry not in names.industries:
+            col.add(_problem(Ref(sf, sf.loc("projects", i, "industry")), "ref.unknown-industry",
+                             f"所属行业“{p.industry}”不在 district.yaml 的行业中。",
+                             field_path=f"projects[{i}].industry", field_title="所属行业",
+                             hint=_suggest(p.industry, names.industries)))
+
+
 def _problem(ref: Ref, code: str, message: str, **kw: Any) -> Problem:
     line, col = ref.position()
     return Problem(code=code, message=message, file=ref.file.display, line=line, column=col, **kw)
 
 
 def _assemble(ds: Dataset, col: ProblemCollector) -> None:
-    first_project: dict[str, Ref] = {}
     for sf in ds.files:
         m = sf.model
         if sf.kind == "district":
-            if ds.district is not None:
+            if sf.model is not ds.district:
                 col.add(Problem(code="data.duplicate-district", message="数据中有多个 district 文件，只能有一个。", file=sf.display, line=1, column=1))
-                continue
-            ds.district = m  # type: ignore[assignment]
-        elif sf.kind == "projects":
-            for i, p in enumerate(m.projects):  # type: ignore[attr-defined]
-                ref = Ref(sf, sf.loc("projects", i, "id"))
-                if p.id in first_project:
-                    other = first_project[p.id]
-                    line, _ = other.position()
-                    col.add(_problem(ref, "ref.duplicate-project", f"项目编号“{p.id}”重复：已在 {other.file.display} 第{line}行使用。",
-                                     field_path=f"projects[{i}].id", field_title="项目 › 平台项目编号"))
-                    continue
-                first_project[p.id] = ref
-                ds.projects.append(p)
-                ds.project_refs[p.id] = Ref(sf, sf.loc("projects", i))
+            continue
         elif sf.kind == "appraisals":
             ds.appraisals.extend(m.appraisals)  # type: ignore[attr-defined]
         elif sf.kind == "evaluations":
@@ -381,7 +439,7 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
         names = None
     else:
         names = _Names(ds.district)
-    ids = {p.id for p in ds.projects}
+    ids = set(ds.stubs)
 
     def check_unit(sf: SourceFile, loc: tuple, name: str, title: str, collective: bool = False) -> None:
         if names is None:
@@ -395,18 +453,12 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
     for sf in ds.files:
         m = sf.model
         if sf.kind == "projects":
-            for i, p in enumerate(m.projects):  # type: ignore[attr-defined]
-                check_unit(sf, sf.loc("projects", i, "department"), p.department, "行业主管部门")
-                if names is not None and p.industry not in names.industries:
-                    col.add(_problem(Ref(sf, sf.loc("projects", i, "industry")), "ref.unknown-industry",
-                                     f"所属行业“{p.industry}”不在 district.yaml 的行业中。",
-                                     field_path=f"projects[{i}].industry", field_title="所属行业",
-                                     hint=_suggest(p.industry, names.industries)))
+            continue  # checked as the file was read (_take_projects)
         elif sf.kind == "appraisals":
             for i, a in enumerate(m.appraisals):  # type: ignore[attr-defined]
                 _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids)
                 check_unit(sf, sf.loc("appraisals", i, "department"), a.department, "论证部门")
-                p = ds.project(a.project)
+                p = ds.stubs.get(a.project)
                 if p is not None and p.library == Library.CATALOGUE:
                     col.add(_problem(Ref(sf, sf.loc("appraisals", i, "project")), "ref.catalogue-appraisal",
                                      f"项目“{p.name}”仍在目录库，尚未发起转库申请，不应有论证记录。",
@@ -414,9 +466,8 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
         elif sf.kind == "evaluations":
             for i, e in enumerate(m.evaluations):  # type: ignore[attr-defined]
                 if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids):
-                    p = ds.project(e.project)
-                    impl = p.implementation if p else None
-                    if impl is None or impl.actual_completion is None:
+                    p = ds.stubs.get(e.project)
+                    if p is None or not p.completed:
                         col.add(_problem(Ref(sf, sf.loc("evaluations", i, "project")), "ref.not-completed",
                                          f"项目“{p.name if p else e.project}”尚未竣工，不能开展项目绩效评价。",
                                          field_path=f"evaluations[{i}].project", field_title="项目编号"))

@@ -39,8 +39,10 @@ from wenshu.analysis.indicators import (
     aggregate,
     by,
     completion_date,
+    LibraryEntry,
     library_entries,
-    library_totals,
+    library_entry,
+    library_totals_from,
     project_indicators,
 )
 from wenshu.analysis.lights import CHECKS, Colour, ProjectLights, project_lights
@@ -223,7 +225,9 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None) -> Analysi
 
     projects: list[ProjectAnalysis] = []
     overdue: list[OverdueItem] = []
-    for p in ds.projects:
+    lib_entries: list[LibraryEntry] = []
+    for p in ds.iter_projects():
+        lib_entries.append(library_entry(p, as_of))
         apps = by_project.get(p.id, [])
         inds = project_indicators(p, as_of, rules=rules, cal=cal, cohort_year=cohort)
         lights = project_lights(p, as_of, rules=rules, cal=cal, appraisals=apps)
@@ -277,7 +281,7 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None) -> Analysi
         departments=[_group("部门", n, [p for p in projects if p.department == n], rules) for n in dept_names],
         industries=[_group("行业", n, [p for p in projects if p.industry == n], rules) for n in ind_names],
         district_total=_group("全区", district_name, projects, rules),
-        libraries=library_totals(ds.projects, prev, as_of, rules),
+        libraries=library_totals_from(lib_entries, prev, as_of, rules),
         overdue=overdue,
         supervision=sup,
         scoring_method=method_text(rules),

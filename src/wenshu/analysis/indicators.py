@@ -306,8 +306,27 @@ class LibraryTotals:
         return next(x for x in self.lines if x.key == key)
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    """What the 三库 totals need of one project (so they can be summed while projects stream past)."""
+
+    library: Library
+    total_investment: Decimal
+    completed_on: date | None
+
+
+def library_entry(p: Project, as_of: date) -> LibraryEntry:
+    return LibraryEntry(p.library, p.total_investment, completion_date(p, as_of))
+
+
 def library_totals(projects: Iterable[Project], previous_year_investment: Decimal, as_of: date,
                    rules: RulesFile | None = None) -> LibraryTotals:
+    """三库 totals of a set of projects; see ``library_totals_from``."""
+    return library_totals_from([library_entry(p, as_of) for p in projects], previous_year_investment, as_of, rules)
+
+
+def library_totals_from(entries: Iterable[LibraryEntry], previous_year_investment: Decimal, as_of: date,
+                        rules: RulesFile | None = None) -> LibraryTotals:
     """三库 totals and their multiples of last year's investment (notice 一、（一）: 4× and 2×).
 
     Which projects count (the notice does not say): every project passed through the 目录库, so the
@@ -319,10 +338,10 @@ def library_totals(projects: Iterable[Project], previous_year_investment: Decima
     """
     rules = rules or RulesFile()
     lib_rules = rules.libraries
-    ps = list(projects)
+    ps = list(entries)
     if not lib_rules.include_completed:
         cutoff = date(as_of.year, 1, 1)
-        ps = [p for p in ps if not ((d := completion_date(p, as_of)) and d < cutoff)]
+        ps = [p for p in ps if not (p.completed_on and p.completed_on < cutoff)]
     base = Decimal(previous_year_investment)
     groups = [
         ("catalogue", "目录库", "平台上全部项目（目录库、储备库、实施库）", ps, lib_rules.catalogue_multiple),

@@ -65,10 +65,12 @@ class ProjectReportContext(Ctx):
 def build(ds, analysis):
     """Yield one job per evaluated project (lazily: a district may have thousands)."""
     district = ds.district
-    for ev in ds.evaluations:
-        p = ds.project(ev.project)
-        pa = analysis.project(ev.project)
-        if p is None or pa is None:
+    evals = {e.project: e for e in ds.evaluations}
+    # Projects stream past (lean datasets re-read them file by file); only evaluated ones need a report.
+    for p in ds.iter_projects():
+        ev = evals.get(p.id)
+        pa = analysis.project(p.id) if ev is not None else None
+        if ev is None or pa is None or p.implementation is None or p.implementation.actual_completion is None:
             continue
         impl, res = p.implementation, p.reserve
         gov = p.is_government
