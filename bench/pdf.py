@@ -152,8 +152,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=100)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=2,
-                    help="run (a) and (c) this many times, alternating, and keep the fastest (default 2)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="run (a) and (c) this many times, alternating, and keep the fastest (default 3)")
     ap.add_argument("--quiet-wait", type=float, default=60,
                     help="before each timed run wait up to this many seconds for other processes to "
                          "use < 0.3 CPUs (default 60; 0 = do not wait)")
