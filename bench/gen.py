@@ -64,7 +64,10 @@ def generate(out: Path, projects: int, *, evaluated_only: bool = False, per_file
         (out / "projects" / f"p{n // per_file:04d}.yaml").write_text(
             _dump({"kind": "projects", "projects": chunk}), encoding="utf-8")
     if new_evals:
-        (out / "evaluations.yaml").write_text(_dump({"kind": "evaluations", "evaluations": new_evals}), encoding="utf-8")
+        (out / "evaluations").mkdir()
+        for n in range(0, len(new_evals), per_file):
+            (out / "evaluations" / f"e{n // per_file:04d}.yaml").write_text(
+                _dump({"kind": "evaluations", "evaluations": new_evals[n:n + per_file]}), encoding="utf-8")
     return len(new_evals)
 
 

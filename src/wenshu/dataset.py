@@ -204,10 +204,14 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
     """Load and validate one file on its own."""
     display = display or _display(path)
     try:
-        loaded = load_yaml(path, display=display)
+        # Without position maps first: they are needed only to locate a validation error (then the
+        # file is read again, below), and on a large file they are most of the memory.
+        loaded = load_yaml(path, display=display, positions=False)
     except DataError as e:
         return None, e.problems
     data = loaded.data
+    if not isinstance(data, dict) or data.get("kind") not in FILE_KINDS:
+        loaded = load_yaml(path, display=display)
     if not isinstance(data, dict):
         line, col = loaded.locate(())
         return None, [Problem(code="data.not-mapping", message="文件顶层应为键值对（以 kind: 开头）。",
@@ -230,6 +234,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
         model = fk.model.model_validate(data)
         problems: list[Problem] = []
     except ValidationError as e:
+        loaded = load_yaml(path, display=display)
         problems = problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
         model, kept = _salvage(fk.model, kind, data, e)
         if model is None:

@@ -186,8 +186,13 @@ class LoadedYaml:
 # Public entry points
 
 
-def load_yaml(path: Path | str, display: str | None = None) -> LoadedYaml:
-    """Raises DataError with ALL problems found in the file (as far as parsing allows)."""
+def load_yaml(path: Path | str, display: str | None = None, *, positions: bool = True) -> LoadedYaml:
+    """Raises DataError with ALL problems found in the file (as far as parsing allows).
+
+    ``positions=False`` skips the position maps (every problem the loader itself finds is still
+    located): on a large file they are most of the memory, and a caller that only needs positions
+    for a later validation error can load again with them.
+    """
     p = Path(path)
     shown = display if display is not None else str(path)
     try:
@@ -208,12 +213,12 @@ def load_yaml(path: Path | str, display: str | None = None) -> LoadedYaml:
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise DataError(_read_problem(shown, exc)) from None
-    loaded = load_yaml_text(raw, display=shown)
+    loaded = load_yaml_text(raw, display=shown, positions=positions)
     loaded.path = p
     return loaded
 
 
-def load_yaml_text(text: str | bytes, display: str = "<输入>") -> LoadedYaml:
+def load_yaml_text(text: str | bytes, display: str = "<输入>", *, positions: bool = True) -> LoadedYaml:
     """Load YAML from memory (bytes must be UTF-8, with or without BOM). See ``load_yaml``."""
     if isinstance(text, (bytes, bytearray)):
         if len(text) > MAX_FILE_BYTES:
@@ -230,15 +235,15 @@ def load_yaml_text(text: str | bytes, display: str = "<输入>") -> LoadedYaml:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_text(text, display)
+        return _load_text(text, display, positions)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load_text(text: str, display: str) -> LoadedYaml:
+def _load_text(text: str, display: str, positions: bool = True) -> LoadedYaml:
     root = _compose(text, display)
-    builder = _Builder(display)
+    builder = _Builder(display, record=positions)
     try:
         data = builder.build(root, (), 0)
     except _Abort:
@@ -478,12 +483,19 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return sorted(out, key=Problem.sort_key)
 
 
+class _NoPositions(dict):
+    """A position map that records nothing (``load_yaml(..., positions=False)``)."""
+
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
 class _Builder:
-    def __init__(self, display: str) -> None:
+    def __init__(self, display: str, record: bool = True) -> None:
         self.display = display
         self.problems: list[Problem] = []
-        self.positions: dict[tuple, tuple[int, int]] = {}
-        self.key_positions: dict[tuple, tuple[int, int]] = {}
+        self.positions: dict[tuple, tuple[int, int]] = {} if record else _NoPositions()
+        self.key_positions: dict[tuple, tuple[int, int]] = {} if record else _NoPositions()
         self._seen: set[int] = set()  # ids of nodes constructed at least once
         self._active: set[int] = set()  # ids of collection nodes being constructed (cycles)
         self._aliases = 0

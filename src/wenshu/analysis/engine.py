@@ -140,6 +140,14 @@ class Analysis:
     supervision: list[MonthSupervision]
     scoring_method: str
     notes: list[str] = field(default_factory=list)
+    _context: Any = field(default=None, repr=False)
+
+    def detail(self, p: Project) -> ProjectAnalysis:
+        """The full analysis of one project (recomputed when the analysis was made compact)."""
+        stored = self.project(p.id)
+        if stored is not None and stored.indicators:
+            return stored
+        return self._context.analyze(p)[0]
 
     def project(self, pid: str) -> ProjectAnalysis | None:
         index = self.__dict__.get("_project_index")
@@ -189,23 +197,83 @@ def _deadlines(p: Project, as_of: date, cal: WorkdayCalendar, appraisals) -> lis
     return out
 
 
-def _light_counts(ps: list[ProjectAnalysis]) -> dict[str, int]:
-    c = Counter(p.overall.value if p.overall else "不适用" for p in ps)
-    return {k: c.get(k, 0) for k in ("红灯", "黄灯", "绿灯", "不适用")}
+class _GroupAcc:
+    """Running sums of one group and split, so groups are built without keeping every project's
+    indicators (sums of numerators and denominators are exactly what ``aggregate`` computes)."""
+
+    __slots__ = ("ids", "total", "nums", "dens", "lights")
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.total = Decimal(0)
+        self.nums = {k: Decimal(0) for k in SPECS}
+        self.dens = {k: Decimal(0) for k in SPECS}
+        self.lights = Counter()
+
+    def add(self, pa: ProjectAnalysis, indicators: dict[str, Indicator]) -> None:
+        self.ids.append(pa.id)
+        self.total += pa.total_investment
+        for k, ind in indicators.items():
+            self.nums[k] += ind.numerator
+            self.dens[k] += ind.denominator
+        self.lights[pa.overall.value if pa.overall else "不适用"] += 1
+
+    def split(self, name: str, rules: RulesFile) -> GroupSplit:
+        inds = {k: Indicator.of(k, self.nums[k], self.dens[k]) for k in SPECS}
+        lights = {k: self.lights.get(k, 0) for k in ("红灯", "黄灯", "绿灯", "不适用")}
+        return GroupSplit(name, self.ids, self.total, inds, lights, score(inds, rules))
 
 
-def _group(kind: str, name: str, ps: list[ProjectAnalysis], rules: RulesFile) -> GroupAnalysis:
-    splits = {}
-    for s in SPLITS:
-        members = [p for p in ps if s == "全部" or p.investment_type == s]
-        inds = aggregate(p.indicators for p in members)
-        splits[s] = GroupSplit(s, [p.id for p in members], sum((p.total_investment for p in members), Decimal(0)),
-                               inds, _light_counts(members), score(inds, rules))
-    return GroupAnalysis(kind, name, splits)
+def _group(kind: str, name: str, accs: dict[str, _GroupAcc], rules: RulesFile) -> GroupAnalysis:
+    return GroupAnalysis(kind, name, {s: (accs.get(s) or _GroupAcc()).split(s, rules) for s in SPLITS})
 
 
-def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None) -> Analysis:
+def _compact(pa: ProjectAnalysis) -> ProjectAnalysis:
+    """What groups and listings need of a project: flagged lights (or one green), score total and grade.
+
+    The full analysis of a project is recomputed on demand (``Analysis.detail``) when its own report
+    is rendered, so a large district does not keep tens of thousands of indicator tables.
+    """
+    flagged = pa.lights.flagged()
+    if not flagged:
+        flagged = [x for x in pa.lights.lights if x.colour is not None][:1]
+    sc = pa.score
+    if sc is not None:
+        sc = ScoreResult([], sc.total, sc.total_display, sc.grade)
+    return ProjectAnalysis(pa.id, pa.name, pa.department, pa.industry, pa.investment_type, pa.library,
+                           pa.total_investment, {}, ProjectLights(pa.id, flagged), [], sc)
+
+
+class _ProjectContext:
+    """Everything one project's analysis needs besides the project itself."""
+
+    def __init__(self, as_of, rules, cal, cohort, appraisals_by_project, evaluations):
+        self.as_of, self.rules, self.cal, self.cohort = as_of, rules, cal, cohort
+        self.appraisals, self.evaluations = appraisals_by_project, evaluations
+
+    def analyze(self, p: Project) -> tuple[ProjectAnalysis, list[OverdueItem]]:
+        as_of, rules, cal = self.as_of, self.rules, self.cal
+        apps = self.appraisals.get(p.id, [])
+        inds = project_indicators(p, as_of, rules=rules, cal=cal, cohort_year=self.cohort)
+        lights = project_lights(p, as_of, rules=rules, cal=cal, appraisals=apps)
+        dls = _deadlines(p, as_of, cal, apps)
+        overdue = [OverdueItem(kind, dept, p.id, p.name, r) for kind, dept, r in dls
+                   if r.status in (Status.LATE, Status.OVERDUE)]
+        sc = None
+        if completion_date(p, as_of) is not None:
+            ev = self.evaluations.get(p.id)
+            extras = [x for x in ev.extra_indicators] if ev and ev.evaluated_on <= as_of else []
+            sc = score(inds, rules, extras)
+        pa = ProjectAnalysis(p.id, p.name, p.department, p.industry, p.investment_type.value, p.library.value,
+                             p.total_investment, inds, lights, [r for _, _, r in dls], sc)
+        return pa, overdue
+
+
+def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact: bool = False) -> Analysis:
     """Analyse a loaded dataset as of ``as_of``.
+
+    ``compact`` keeps only what groups and listings need of each project (see ``_compact``); the
+    full analysis of one project is then recomputed by ``Analysis.detail(project)``.
 
     ``rules`` defaults to ``load_rules(ds.root)`` (the data folder's rules.yaml over the defaults).
     Raises ``CalendarError`` when a working-day count needs a year without holiday data.
@@ -226,23 +294,16 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None) -> Analysi
     projects: list[ProjectAnalysis] = []
     overdue: list[OverdueItem] = []
     lib_entries: list[LibraryEntry] = []
+    ctx = _ProjectContext(as_of, rules, cal, cohort, by_project, evals)
+    accs: dict[tuple[str, str, str], _GroupAcc] = {}
     for p in ds.iter_projects():
         lib_entries.append(library_entry(p, as_of))
-        apps = by_project.get(p.id, [])
-        inds = project_indicators(p, as_of, rules=rules, cal=cal, cohort_year=cohort)
-        lights = project_lights(p, as_of, rules=rules, cal=cal, appraisals=apps)
-        dls = _deadlines(p, as_of, cal, apps)
-        for kind, dept, r in dls:
-            if r.status in (Status.LATE, Status.OVERDUE):
-                overdue.append(OverdueItem(kind, dept, p.id, p.name, r))
-        sc = None
-        if completion_date(p, as_of) is not None:
-            ev = evals.get(p.id)
-            extras = [x for x in ev.extra_indicators] if ev and ev.evaluated_on <= as_of else []
-            sc = score(inds, rules, extras)
-        projects.append(ProjectAnalysis(
-            p.id, p.name, p.department, p.industry, p.investment_type.value, p.library.value,
-            p.total_investment, inds, lights, [r for _, _, r in dls], sc))
+        pa, items = ctx.analyze(p)
+        overdue.extend(items)
+        for kind, name in (("部门", p.department), ("行业", p.industry), ("全区", "")):
+            for split in ("全部", pa.investment_type):
+                accs.setdefault((kind, name, split), _GroupAcc()).add(pa, pa.indicators)
+        projects.append(_compact(pa) if compact else pa)
 
     sup = supervision_results(ds.supervision, as_of, rules, ds.district)
     # The overdue list is an as_of view: a monthly report is judged against as_of here, whereas the
@@ -278,13 +339,14 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None) -> Analysi
         calendar_note=cal_note,
         cohort_year=cohort,
         projects=projects,
-        departments=[_group("部门", n, [p for p in projects if p.department == n], rules) for n in dept_names],
-        industries=[_group("行业", n, [p for p in projects if p.industry == n], rules) for n in ind_names],
-        district_total=_group("全区", district_name, projects, rules),
+        departments=[_group("部门", n, {k[2]: v for k, v in accs.items() if k[:2] == ("部门", n)}, rules) for n in dept_names],
+        industries=[_group("行业", n, {k[2]: v for k, v in accs.items() if k[:2] == ("行业", n)}, rules) for n in ind_names],
+        district_total=_group("全区", district_name, {k[2]: v for k, v in accs.items() if k[:2] == ("全区", "")}, rules),
         libraries=library_totals_from(lib_entries, prev, as_of, rules),
         overdue=overdue,
         supervision=sup,
         scoring_method=method_text(rules),
+        _context=ctx,
         notes=[
             "比率保留全部精度计算，显示时四舍五入（ROUND_HALF_UP）保留一位小数；分母为0的指标显示“—”（不适用）。",
             "统计截止日之后的日期视为尚未发生。",
@@ -403,7 +465,7 @@ def _plain(x: Any) -> Any:
     if isinstance(x, ProjectLights):
         return {"overall": _plain(x.overall), "lights": [_plain(i) for i in x.lights]}
     if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        out = {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
+        out = {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x) if not f.name.startswith("_")}
         for prop in ("overall", "open", "label", "total_investment"):
             if prop not in out and isinstance(getattr(type(x), prop, None), property):
                 out[prop] = _plain(getattr(x, prop))

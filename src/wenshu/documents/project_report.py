@@ -69,9 +69,9 @@ def build(ds, analysis):
     # Projects stream past (lean datasets re-read them file by file); only evaluated ones need a report.
     for p in ds.iter_projects():
         ev = evals.get(p.id)
-        pa = analysis.project(p.id) if ev is not None else None
-        if ev is None or pa is None or p.implementation is None or p.implementation.actual_completion is None:
+        if ev is None or analysis.project(p.id) is None or p.implementation is None or p.implementation.actual_completion is None:
             continue
+        pa = analysis.detail(p)
         impl, res = p.implementation, p.reserve
         gov = p.is_government
         lead = next((e.organisation for e in ev.evaluators if e.role == "牵头"), ev.evaluators[0].organisation)
