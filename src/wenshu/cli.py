@@ -45,7 +45,7 @@ def validate_cmd(paths: tuple[Path, ...], quiet: bool) -> None:
     """
     from wenshu.dataset import discover, load_dataset
 
-    ds = load_dataset(paths, strict=False)
+    ds = load_dataset(paths, strict=False, lean=True)
     _echo_problems(ds.problems)
     files, _ = discover(paths)
     errors, warnings = _summary(ds.problems)
@@ -92,10 +92,11 @@ def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
     from wenshu.dataset import load_dataset
 
     day = _parse_date(as_of) or dt.date.today()
-    ds = load_dataset([data])
+    # The text summary needs only the compact per-project results; --json dumps everything.
+    ds = load_dataset([data], lean=not as_json)
     for p in ds.problems:
         click.echo(p.format(), err=True)
-    result = analyze(ds, day)
+    result = analyze(ds, day, compact=not as_json)
     if as_json:
         click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
     else:

@@ -1,0 +1,79 @@
+"""Scale: a generated district of 1,000 and 10,000 projects through validate, analyze and batch.
+
+    python bench/scale.py                 # 1,000 and 10,000 projects
+    python bench/scale.py --sizes 500 2000
+
+Each step runs as its own process (as a user runs it); the table shows wall time and peak memory
+(RSS of the main process; for batch also the largest rendering worker).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen import generate  # noqa: E402
+
+AS_OF = "2025-11-30"
+
+STEP = """
+import resource, sys, time, datetime as dt
+from pathlib import Path
+t = time.perf_counter()
+step, data, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+worker = 0.0
+count = 0
+if step == "validate":
+    from wenshu.dataset import load_dataset
+    ds = load_dataset([data], strict=False, lean=True)
+    count = ds.project_count
+elif step == "analyze":
+    from wenshu.dataset import load_dataset
+    from wenshu.analysis.engine import analyze, format_text
+    ds = load_dataset([data], lean=True)
+    a = analyze(ds, dt.date.fromisoformat("%s"), compact=True)
+    format_text(a)
+    count = len(a.projects)
+else:
+    from wenshu.batch import BatchOptions, run_batch
+    r = run_batch(BatchOptions(data_dir=data, out_dir=out, as_of=dt.date.fromisoformat("%s"), workers=2))
+    assert not r.failures, r.failures[:1]
+    worker = r.worker_peak_mb
+    count = r.written
+print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, worker, time.perf_counter() - t)
+""" % (AS_OF, AS_OF)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="wenshu-scale-"))
+    try:
+        print(f"{'项目数':>8} {'步骤':<10} {'数量':>8} {'用时(秒)':>9} {'主进程峰值(MB)':>14} {'工作进程峰值(MB)':>16}")
+        for n in args.sizes:
+            data = work / f"d{n}"
+            generate(data, n)
+            for step in ("validate", "analyze", "batch"):
+                out = work / f"o{n}"
+                r = subprocess.run([sys.executable, "-c", STEP, step, str(data), str(out)], capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(r.stderr[-2000:], file=sys.stderr)
+                    raise SystemExit(1)
+                count, peak, worker, secs = r.stdout.split()
+                print(f"{n:>8} {step:<10} {int(count):>8} {float(secs):>9.1f} {float(peak):>14.0f} {float(worker):>16.0f}")
+                shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(data, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
