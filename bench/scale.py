@@ -47,7 +47,8 @@ else:
     assert not r.failures, r.failures[:1]
     worker = r.worker_peak_mb
     count = r.written
-print(count, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, worker, time.perf_counter() - t)
+from wenshu.batch import peak_rss_mb
+print(count, peak_rss_mb(), worker, time.perf_counter() - t)
 """ % (AS_OF, AS_OF)
 
 

@@ -127,8 +127,7 @@ def _render_chunk(tasks: list[dict]) -> list[dict]:
             data = buf.getvalue()
             for target in t["targets"]:
                 _atomic_bytes(Path(target), data, Path(t["tmp"]))
-            results.append({"id": t["id"], "sha256": hashlib.sha256(data).hexdigest(),
-                            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+            results.append({"id": t["id"], "sha256": hashlib.sha256(data).hexdigest(), "rss_mb": peak_rss_mb()})
         except WenshuError as e:
             results.append({"id": t["id"], "problems": e.problems})
         except OSError as e:
@@ -136,6 +135,19 @@ def _render_chunk(tasks: list[dict]) -> list[dict]:
         except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
             results.append({"id": t["id"], "problems": [Problem(code="batch.internal", message=f"内部错误：{type(e).__name__}: {e}")]})
     return results
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (VmHWM: unlike ru_maxrss it starts afresh at exec,
+    so a process started from a large parent does not report the parent's size)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _atomic_bytes(target: Path, data: bytes, tmp_dir: Path) -> None:
