@@ -274,8 +274,13 @@ def _prepare_out(out: Path, force: bool) -> Path:
             file=str(out), hint="换一个空目录，或加 --force 确认写入该目录。"))
     try:
         (state / "tmp").mkdir(parents=True, exist_ok=True)
-    except PermissionError:
-        raise UsageError(Problem(code="batch.permission", message="没有写入输出目录的权限。", file=str(out))) from None
+        probe = state / "tmp" / "probe"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as e:
+        reason = {13: "没有写入权限", 30: "所在文件系统是只读的", 28: "磁盘已满"}.get(e.errno, e.strerror or str(e))
+        raise UsageError(Problem(code="batch.cannot-write", message=f"无法写入输出目录：{reason}。", file=str(out),
+                                 hint="换一个可写的目录，或检查磁盘和权限。")) from None
     return state
 
 

@@ -165,8 +165,9 @@ def render_cmd(kind_key: str, data: Path, out: Path | None, template_file: Path 
     except FileExistsError:
         raise UsageError(Problem(code="usage.exists", message="输出文件已存在，未覆盖。", file=str(target),
                                  hint="加 --force 覆盖，或用 -o 指定其他文件名。")) from None
-    except PermissionError:
-        raise UsageError(Problem(code="usage.permission", message="没有写入权限。", file=str(target))) from None
+    except OSError as e:
+        reason = {13: "没有写入权限", 30: "所在文件系统是只读的", 28: "磁盘已满"}.get(e.errno, e.strerror or str(e))
+        raise UsageError(Problem(code="usage.cannot-write", message=f"无法写入：{reason}，未生成文件。", file=str(target))) from None
     click.echo(f"已生成 {target.as_posix()}（{job.title}）")
     if pdf:
         from wenshu.pdf.pool import PdfPool
