@@ -169,7 +169,7 @@ def main() -> None:
         small = max(args.memory_docs // 10, 1)
         for n in (small, args.memory_docs):
             parent, worker, secs = memory_run(n, work)
-            print(f"内存：{n} 份项目报告（{n} 个项目）  主进程峰值 {parent:.0f} MB，单个工作进程峰值 {worker:.0f} MB，用时 {secs:.1f} 秒")
+            print(f"内存：{n} 份项目报告（{n} 个项目）  主进程峰值 {parent:.0f} MB，单个工作进程内存（PSS）峰值 {worker:.0f} MB，用时 {secs:.1f} 秒")
 
         j1 = results[("wenshu", 1)] / results[("docxtpl", 1)]
         j2 = results[("wenshu", 2)] / results[("docxtpl", 2)]

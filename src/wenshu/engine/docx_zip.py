@@ -42,12 +42,17 @@ _MADE_BY = (3 << 8) | _VERSION  # fixed "unix", whatever the platform
 _EXTERNAL_ATTR = 0o644 << 16
 
 
-def deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, -15)
+# Rendered parts change with every document and are compressed at level 1 (3x faster than 6, a few
+# percent larger); parts that never change are compressed once per template at COMPRESS_LEVEL.
+RENDERED_LEVEL = 1
+
+
+def deflate(data: bytes, level: int = COMPRESS_LEVEL) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush()
 
 
-def write_zip(fileobj, entries: list[tuple[str, bytes | PreparedEntry]]) -> None:
+def write_zip(fileobj, entries: list[tuple[str, bytes | PreparedEntry]], level: int = RENDERED_LEVEL) -> None:
     """Write entries, in the given order, as a deterministic zip to an open binary file.
 
     A small writer of our own instead of ``zipfile``: it can store the pre-compressed bytes of
@@ -60,7 +65,7 @@ def write_zip(fileobj, entries: list[tuple[str, bytes | PreparedEntry]]) -> None
         if isinstance(payload, PreparedEntry):
             data_len, crc, comp = len(payload.data), payload.crc, payload.compressed
         else:
-            data_len, crc, comp = len(payload), zlib.crc32(payload), deflate(payload)
+            data_len, crc, comp = len(payload), zlib.crc32(payload), deflate(payload, level)
         raw_name = name.encode("utf-8")
         flags = 0x800 if not name.isascii() else 0
         header = struct.pack(

@@ -10,6 +10,7 @@ rendering, on the paragraphs carrying the 发文机关标志 / 署名 / 成文�
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from lxml import etree
 
@@ -94,28 +95,33 @@ def _fix_mark(p, settings: gb.Settings) -> None:
     spacing.set(_Q + "lineRule", "exact")
 
 
-def _fix_signature(sig, date, sealed: bool) -> None:
+@lru_cache(maxsize=256)
+def _signature_indents(s_text: str, d_text: str, sealed: bool) -> tuple[int, int]:
+    """(signature right indent, date right indent) in twips; a batch repeats the same few pairs."""
     zi = gb.SANHAO.twips
-    s_text, d_text = _text(sig).strip(), _text(date).strip()
-    if not s_text or not d_text:
-        return
     sw, dw = text_width_zi(s_text), text_width_zi(d_text)
     if sealed:
         # 7.3.5.1: date 4 字 from the right; the signature centred on the date.
         four = Decimal(gb.SEALED_DATE_RIGHT_INDENT.value)
-        _set_right_indent(date, int(four * zi))
-        _set_right_indent(sig, int((four + (dw - sw) / 2) * zi))
-    else:
-        # 7.3.5.2: signature 2 字 from the right; the date's first character 2 字 right of the
-        # signature's; a date longer than that sits 2 字 from the right and pushes the signature left.
-        two = Decimal(gb.UNSEALED_SIGNATURE_RIGHT_INDENT.value)
-        r_sig = two
-        r_date = r_sig + sw - two - dw
-        if r_date < two:
-            r_date = two
-            r_sig = r_date + dw + two - sw
-        _set_right_indent(sig, int(r_sig * zi))
-        _set_right_indent(date, int(r_date * zi))
+        return int((four + (dw - sw) / 2) * zi), int(four * zi)
+    # 7.3.5.2: signature 2 字 from the right; the date's first character 2 字 right of the
+    # signature's; a date longer than that sits 2 字 from the right and pushes the signature left.
+    two = Decimal(gb.UNSEALED_SIGNATURE_RIGHT_INDENT.value)
+    r_sig = two
+    r_date = r_sig + sw - two - dw
+    if r_date < two:
+        r_date = two
+        r_sig = r_date + dw + two - sw
+    return int(r_sig * zi), int(r_date * zi)
+
+
+def _fix_signature(sig, date, sealed: bool) -> None:
+    s_text, d_text = _text(sig).strip(), _text(date).strip()
+    if not s_text or not d_text:
+        return
+    r_sig, r_date = _signature_indents(s_text, d_text, sealed)
+    _set_right_indent(sig, r_sig)
+    _set_right_indent(date, r_date)
 
 
 def _keep_with_signature(sig) -> None:

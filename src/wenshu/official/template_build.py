@@ -26,7 +26,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from wenshu.engine.docx_zip import write_zip
+from wenshu.engine.docx_zip import COMPRESS_LEVEL, write_zip
 from wenshu.engine.template import core_xml
 from wenshu.official import gbt9704 as gb
 from wenshu.official import layout
@@ -225,7 +225,7 @@ def write_template(docx_bytes: bytes, path: Path, title: str) -> None:
     entries.sort(key=lambda e: e[0] != "[Content_Types].xml")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
-        write_zip(f, entries)
+        write_zip(f, entries, level=COMPRESS_LEVEL)
 
 
 # ─── the templates ──────────────────────────────────────────────────────────────────────────────
