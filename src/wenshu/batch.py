@@ -134,9 +134,16 @@ def _render_chunk(tasks: list[dict]) -> list[dict]:
             results.append({"id": t["id"], "problems": [Problem(code="batch.write", message=f"写入失败：{e.strerror or e}。", file=str(e.filename or ""))]})
         except Exception as e:  # noqa: BLE001 - one bad document must not stop the batch
             results.append({"id": t["id"], "problems": [Problem(code="batch.internal", message=f"内部错误：{type(e).__name__}: {e}")]})
-    if results:
-        results[-1]["rss_mb"] = own_memory_mb()  # once per chunk: reading /proc costs ~0.1 ms
+    global _LAST_SAMPLE
+    now = time.monotonic()
+    if results and now - _LAST_SAMPLE > 0.5:
+        # Reading smaps_rollup walks every mapping (milliseconds in a large process): twice a second is plenty.
+        _LAST_SAMPLE = now
+        results[-1]["rss_mb"] = own_memory_mb()
     return results
+
+
+_LAST_SAMPLE = 0.0
 
 
 def peak_rss_mb() -> float:
