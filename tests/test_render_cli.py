@@ -139,3 +139,12 @@ def test_huge_output_and_slow_loops_are_bounded(tmp_path, run_cli, examples_copy
     code, _, err = run_cli("render", "notice", examples_copy, "--template", slow, "-o", tmp_path / "b.docx")
     assert code == 1 and "[render.timeout]" in err
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
+
+
+def test_missing_or_broken_template_file(tmp_path, run_cli, examples_copy):
+    code, _, err = run_cli("render", "notice", examples_copy, "--template", tmp_path / "nope.docx", "-o", tmp_path / "a.docx")
+    assert code == 1 and "[template.missing]" in err and "模板文件不存在" in err
+    (tmp_path / "not.docx").write_bytes(b"this is a .doc from 1997")
+    code, _, err = run_cli("render", "notice", examples_copy, "--template", tmp_path / "not.docx", "-o", tmp_path / "b.docx")
+    assert code == 1 and "[template.not-docx]" in err and "另存为 .docx" in err
+    assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
