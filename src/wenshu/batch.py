@@ -38,7 +38,7 @@ from wenshu.errors import Problem, UsageError, WenshuError
 
 STATE_DIR = ".wenshu-batch"
 DISTRICT_FOLDER = "全区"
-CHUNK = 8  # documents per task sent to a worker: fewer round trips, still smooth progress
+CHUNK = 64  # documents per task sent to a worker: each round trip costs the parent pickling and a wake-up
 
 
 @dataclass
@@ -441,7 +441,9 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
                     for r in _render_chunk([t]):
                         finish(r)
             else:
-                _run_pool(tasks(), workers, finish)
+                # Big chunks for big batches (fewer round trips), small ones so that a small batch
+                # still spreads over every worker.
+                _run_pool(tasks(), workers, finish, chunk_size=max(1, min(CHUNK, estimate // (workers * 4) or 1)))
     except KeyboardInterrupt:
         result.interrupted = True
     finally:
@@ -542,7 +544,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
     result.pdf_seconds = time.perf_counter() - started
 
 
-def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None]) -> None:
+def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None], chunk_size: int = CHUNK) -> None:
     import multiprocessing as mp
 
     # fork: workers start in milliseconds with the renderer already imported (forkserver or spawn
@@ -567,7 +569,7 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
                 chunk = []
                 for t in tasks:
                     chunk.append(t)
-                    if len(chunk) >= CHUNK:
+                    if len(chunk) >= chunk_size:
                         break
                 if not chunk:
                     exhausted = True
