@@ -560,7 +560,7 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
     else:
         ctx = mp.get_context("spawn")
     in_flight = set()
-    limit = workers * 3
+    limit = workers * 2  # chunks in flight: enough to keep every worker busy, few contexts held at once
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         exhausted = False
