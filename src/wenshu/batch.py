@@ -146,30 +146,30 @@ def _render_chunk(tasks: list[dict]) -> list[dict]:
 _LAST_SAMPLE = 0.0
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process in MB (VmHWM: unlike ru_maxrss it starts afresh at exec,
-    so a process started from a large parent does not report the parent's size)."""
+def _proc_kb(path: str, key: str) -> float | None:
+    """A "Key:  N kB" line of a /proc file, in MB."""
     try:
-        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+        with open(path, encoding="ascii", errors="replace") as f:
             for line in f:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return None
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (VmHWM: unlike ru_maxrss it starts afresh at exec,
+    so a process started from a large parent does not report the parent's size)."""
+    mb = _proc_kb("/proc/self/status", "VmHWM:")
+    return mb if mb is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def own_memory_mb() -> float:
     """Memory this process adds in MB: proportional set size (pages shared with the parent it was
     forked from are split between the sharers, so a worker is not charged for the whole dataset)."""
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return peak_rss_mb()
+    mb = _proc_kb("/proc/self/smaps_rollup", "Pss:")
+    return mb if mb is not None else peak_rss_mb()
 
 
 def _atomic_bytes(target: Path, data: bytes, tmp_dir: Path) -> None:
