@@ -554,8 +554,7 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
     if sys.platform.startswith("linux"):
         import gc
 
-        gc.collect()
-        gc.freeze()
+        gc.freeze()  # no gc.collect() first: on a large heap it costs more than the garbage it frees
         ctx = mp.get_context("fork")
     else:
         ctx = mp.get_context("spawn")
