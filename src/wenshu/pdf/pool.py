@@ -1048,15 +1048,23 @@ class PdfPool:
             pdf.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             return self._fail(docx, pdf, t0, _JobFailed("pdf.write-failed", "无法创建输出目录。", str(e)))
-        tmp = pdf.parent / f".{pdf.name}.{uuid.uuid4().hex[:12]}.part"
         worker = self._acquire()
         last: _JobFailed | None = None
         try:
             for attempt in range(2):
+                # A fresh temporary name per attempt: a killed LibreOffice can leave the previous
+                # name half-written or locked (".~lock.<name>#"), which made the retry fail too.
+                tmp = pdf.parent / f".{pdf.name}.{uuid.uuid4().hex[:12]}.part"
+                source = src
+                if attempt == 1:
+                    # The retry reads a private copy: the killed process may have left the shared
+                    # input locked or opened by another worker at the same moment.
+                    source = self.root / f"retry-{uuid.uuid4().hex[:12]}{src.suffix}"
+                    shutil.copyfile(src, source)
                 try:
                     if not worker.healthy():
                         self._restart(worker)
-                    worker.convert(src, tmp, self.timeout)
+                    worker.convert(source, tmp, self.timeout)
                     if not tmp.is_file() or tmp.stat().st_size == 0:
                         raise _JobFailed("pdf.output-invalid", "LibreOffice 没有写出 PDF 文件。")
                     last = None
@@ -1064,6 +1072,7 @@ class PdfPool:
                 except _JobFailed as e:
                     last = e
                     tmp.unlink(missing_ok=True)
+                    (tmp.parent / f".~lock.{tmp.name}#").unlink(missing_ok=True)
                     if e.code == "pdf.start-failed" and attempt == 1:
                         break
                     try:
