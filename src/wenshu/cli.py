@@ -17,6 +17,36 @@ from wenshu.errors import Problem, UsageError, WenshuError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
+# click's own words (headings, built-in options, common errors) in Chinese, like everything else a
+# user reads. click looks them up through the module-level ``_`` of each of its modules.
+_CLICK_ZH = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Show this message and exit.": "显示帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "Missing command.": "缺少子命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "No such command {name!r}.": "没有子命令 {name!r}。",
+    "Invalid value: {message}": "取值无效：{message}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的取值无效：{message}",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+}
+
+
+def _zh(message: str) -> str:
+    return _CLICK_ZH.get(message, message)
+
+
+for _mod in ("core", "formatting", "decorators", "exceptions", "parser", "types"):
+    _m = __import__(f"click.{_mod}", fromlist=["_"])
+    if hasattr(_m, "_"):
+        _m._ = _zh
+
 
 def _echo_problems(problems: list[Problem]) -> None:
     for p in problems:
