@@ -4,7 +4,7 @@ A working day is a Monday–Friday that is not a statutory holiday, or a Saturda
 as 调休上班. The data comes from two sources:
 
 * chinesecalendar (import ``chinese_calendar``), which ships the 国务院办公厅 schedules for a fixed
-  range of years (2004–2026 in 1.11.0) and raises ``NotImplementedError`` outside it;
+  range of years (2004–2026 in 1.11.0) and raises an error outside it;
 * the district file ``holidays.yaml`` (``wenshu.models.holidays.HolidayFile``), which adds years.
 
 Nothing is ever guessed: a date in a year that neither source covers raises ``CalendarError``

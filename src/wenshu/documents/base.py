@@ -125,7 +125,7 @@ def paragraphs(texts: Iterable[str]) -> list[Block]:
 
 
 def attachment_notes(titles: list[str]) -> list[AttachmentNote]:
-    """附件说明 (7.3.4): "附件：1. XXX", later items aligned under the first name."""
+    """附件说明 (7.3.4): "附件：1. 附件名称", later items aligned under the first name."""
     many = len(titles) > 1
     return [
         AttachmentNote(prefix="附件：" if i == 0 else "\u3000\u3000\u3000", number=f"{i + 1}. " if many else "", title=t)
