@@ -28,6 +28,7 @@ from wenshu.models.project import Library, Project
 from wenshu.models.reports import AnnualReportFile, IndustryReportInput
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
+from wenshu.spool import Spool
 from wenshu.validation import problems_from_validation
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -98,6 +99,17 @@ class ProjectStub:
     department: str
     industry: str
     completed: bool
+    file_index: int  # into Dataset.files
+    index: int  # into that file's (possibly filtered) list of projects
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A record of a list file (appraisal, evaluation) kept apart from its file's model."""
+
+    file_index: int
+    index: int
+    record: Any
 
 
 @dataclass
@@ -106,7 +118,6 @@ class Dataset:
     files: list[SourceFile] = field(default_factory=list)
     district: DistrictFile | None = None
     projects: list[Project] = field(default_factory=list)
-    project_refs: dict[str, Ref] = field(default_factory=dict)
     appraisals: list[Appraisal] = field(default_factory=list)
     evaluations: list[EvaluationInput] = field(default_factory=list)
     industry_reports: list[IndustryReportInput] = field(default_factory=list)
@@ -116,12 +127,68 @@ class Dataset:
     notices: dict[str, NoticeFile] = field(default_factory=dict)
     holidays: HolidayFile | None = None
     problems: list[Problem] = field(default_factory=list)
-    stubs: dict[str, ProjectStub] = field(default_factory=dict)
-    lean: bool = False  # project models are not kept; iter_projects() re-reads their files
+    # id → ProjectStub; in lean mode kept on disk (a Spool map), otherwise a dict.
+    stubs: Any = field(default_factory=dict)
+    # Lean mode: project models are not kept (iter_projects() re-reads their files); appraisals and
+    # evaluations are kept on disk by project (appraisals_of, evaluation); ``projects``,
+    # ``appraisals`` and ``evaluations`` are then None, so code that would miss them fails loudly.
+    lean: bool = False
+    spool: Spool | None = None
+    _held: dict[str, Any] = field(default_factory=dict, repr=False)  # kind → project → [Held]
 
     @property
     def project_count(self) -> int:
         return len(self.stubs)
+
+    def project_ref(self, pid: str) -> Ref | None:
+        """Where a project is defined (its record in its projects file)."""
+        st = self.stubs.get(pid)
+        if st is None:
+            return None
+        sf = self.files[st.file_index]
+        return Ref(sf, sf.loc("projects", st.index))
+
+    def project_file(self, pid: str) -> str:
+        """The data file defining a project, relative to the data folder."""
+        return self.rel(self.files[self.stubs[pid].file_index])
+
+    def appraisals_of(self, pid: str) -> list[Appraisal]:
+        return [h.record for h in self._held_of("appraisals").get(pid, [])]
+
+    def evaluation(self, pid: str) -> EvaluationInput | None:
+        """The project's evaluation input (the last one when several files give one)."""
+        held = self._held_of("evaluations").get(pid)
+        return held[-1].record if held else None
+
+    def evaluation_file(self, pid: str) -> str | None:
+        held = self._held_of("evaluations").get(pid)
+        return self.rel(self.files[held[-1].file_index]) if held else None
+
+    @property
+    def evaluation_count(self) -> int:
+        """Number of projects with an evaluation input."""
+        store = self._held_of("evaluations")
+        return len(store) if isinstance(store, dict) else store.key_count()
+
+    def _held_of(self, kind: str) -> Any:
+        """project → [Held] of one record kind: on disk in lean mode, built on first use otherwise."""
+        got = self._held.get(kind)
+        if got is None:
+            got = self._held[kind] = {}
+            for fi, sf in enumerate(self.files):
+                if sf.kind == kind and sf.model is not None:
+                    for i, r in enumerate(getattr(sf.model, kind)):
+                        got.setdefault(r.project, []).append(Held(fi, i, r))
+        return got
+
+    def _held_records(self, kind: str) -> Iterable[Held]:
+        """Every held record of one kind (for cross-file checks)."""
+        store = self._held_of(kind)
+        if isinstance(store, dict):
+            for items in store.values():
+                yield from items
+        else:
+            yield from store.values()
 
     def iter_projects(self) -> Iterable[Project]:
         """Every (valid, first-defined) project, in file order.
@@ -132,15 +199,15 @@ class Dataset:
         if not self.lean:
             yield from self.projects
             return
-        for sf in self.files:
+        for fi, sf in enumerate(self.files):
             if sf.kind != "projects":
                 continue
             again, _ = load_file(sf.path, sf.display)
             if again is None:
                 continue
             for i, p in enumerate(again.model.projects):  # type: ignore[attr-defined]
-                ref = self.project_refs.get(p.id)
-                if ref is not None and ref.file is sf and ref.loc == again.loc("projects", i):
+                st = self.stubs.get(p.id)
+                if st is not None and st.file_index == fi and st.index == i:
                     yield p
 
     def project(self, pid: str) -> Project | None:
@@ -303,18 +370,26 @@ def _find_district(paths: list[Path]) -> Path | None:
     return None
 
 
-def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool = False) -> Dataset:
+def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool = False,
+                 spool_dir: Path | None = None) -> Dataset:
     """Load every file, validate it and check cross-file references.
 
     Raises ``DataError`` with all problems when any error was found (``strict``); otherwise returns
-    the dataset with ``problems`` filled. ``lean`` keeps only a small stub per project instead of its
-    model (see ``Dataset.iter_projects``): memory then stays flat however many projects there are.
+    the dataset with ``problems`` filled. ``lean`` keeps no project model (see
+    ``Dataset.iter_projects``) and keeps project stubs, appraisals and evaluations on disk (a
+    ``Spool`` in ``spool_dir``, default a temporary folder): memory then stays flat however many
+    projects there are.
     """
     paths = [Path(p) for p in paths]
     files, problems = discover(paths)
     collector = ProblemCollector(problems)
     root = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
     ds = Dataset(root=root, lean=lean)
+    if lean:
+        ds.spool = Spool(spool_dir)
+        ds.stubs = ds.spool.map("stubs")
+        ds.projects = ds.appraisals = ds.evaluations = None  # type: ignore[assignment]
+        ds._held = {k: ds.spool.multimap(k) for k in ("appraisals", "evaluations")}
 
     if not any(p.name == "district.yaml" for p in files):
         extra = _find_district(paths)
@@ -322,7 +397,6 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
             files.insert(0, extra)
     # The district first: project files are checked against it as they are read.
     files.sort(key=lambda p: p.name != "district.yaml")
-    first_project: dict[str, Ref] = {}
     for path in files:
         sf, probs = load_file(path)
         collector.extend(probs)
@@ -332,9 +406,15 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
         if sf.kind == "district" and ds.district is None:
             ds.district = sf.model  # type: ignore[assignment]
         elif sf.kind == "projects":
-            _take_projects(ds, sf, collector, first_project)
+            _take_projects(ds, sf, collector)
             if lean:
                 sf.model = None  # type: ignore[assignment]
+        elif lean and sf.kind in ("appraisals", "evaluations"):
+            fi = len(ds.files) - 1
+            store = ds._held[sf.kind]
+            for i, r in enumerate(getattr(sf.model, sf.kind)):
+                store.add(r.project, Held(fi, i, r))
+            sf.model = None  # type: ignore[assignment]
     _assemble(ds, collector)
     _cross_check(ds, collector)
     ds.problems = collector.sorted()
@@ -343,24 +423,23 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
     return ds
 
 
-def _take_projects(ds: Dataset, sf: SourceFile, col: ProblemCollector, first_project: dict[str, Ref]) -> None:
+def _take_projects(ds: Dataset, sf: SourceFile, col: ProblemCollector) -> None:
     """Index one file's projects (ids unique across files) and check their references."""
     names = _Names(ds.district) if ds.district is not None else None
+    fi = ds.files.index(sf)
     for i, p in enumerate(sf.model.projects):  # type: ignore[attr-defined]
         ref = Ref(sf, sf.loc("projects", i, "id"))
-        if p.id in first_project:
-            other = first_project[p.id]
-            line, _ = other.position()
+        if p.id in ds.stubs:
+            other = ds.project_ref(p.id)
+            line, _ = Ref(other.file, (*other.loc, "id")).position()
             col.add(_problem(ref, "ref.duplicate-project", f"项目编号“{p.id}”重复：已在 {other.file.display} 第{line}行使用。",
                              field_path=f"projects[{i}].id", field_title="项目 › 平台项目编号"))
             continue
-        first_project[p.id] = ref
         if not ds.lean:
             ds.projects.append(p)
-        ds.project_refs[p.id] = Ref(sf, sf.loc("projects", i))
         impl = p.implementation
         ds.stubs[p.id] = ProjectStub(p.id, p.name, p.library, p.department, p.industry,
-                                     bool(impl and impl.actual_completion))
+                                     bool(impl and impl.actual_completion), fi, i)
         if names is None:
             continue
         if p.department not in names.departments:
@@ -388,9 +467,11 @@ def _assemble(ds: Dataset, col: ProblemCollector) -> None:
                 col.add(Problem(code="data.duplicate-district", message="数据中有多个 district 文件，只能有一个。", file=sf.display, line=1, column=1))
             continue
         elif sf.kind == "appraisals":
-            ds.appraisals.extend(m.appraisals)  # type: ignore[attr-defined]
+            if not ds.lean:
+                ds.appraisals.extend(m.appraisals)  # type: ignore[attr-defined]
         elif sf.kind == "evaluations":
-            ds.evaluations.extend(m.evaluations)  # type: ignore[attr-defined]
+            if not ds.lean:
+                ds.evaluations.extend(m.evaluations)  # type: ignore[attr-defined]
         elif sf.kind == "industry_reports":
             ds.industry_reports.extend(m.reports)  # type: ignore[attr-defined]
         elif sf.kind == "annual_report":
@@ -444,7 +525,7 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
         names = None
     else:
         names = _Names(ds.district)
-    ids = set(ds.stubs)
+    ids = ds.stubs
 
     def check_unit(sf: SourceFile, loc: tuple, name: str, title: str, collective: bool = False) -> None:
         if names is None:
@@ -455,27 +536,27 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                              f"{title}“{name}”不在 district.yaml 的部门中。",
                              field_path=_path(loc), field_title=title, hint=_suggest(name, names.shorts)))
 
+    for h in ds._held_records("appraisals"):
+        sf, i, a = ds.files[h.file_index], h.index, h.record
+        _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids)
+        check_unit(sf, sf.loc("appraisals", i, "department"), a.department, "论证部门")
+        p = ds.stubs.get(a.project)
+        if p is not None and p.library == Library.CATALOGUE:
+            col.add(_problem(Ref(sf, sf.loc("appraisals", i, "project")), "ref.catalogue-appraisal",
+                             f"项目“{p.name}”仍在目录库，尚未发起转库申请，不应有论证记录。",
+                             severity="warning", field_path=f"appraisals[{i}].project"))
+    for h in ds._held_records("evaluations"):
+        sf, i, e = ds.files[h.file_index], h.index, h.record
+        if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids):
+            p = ds.stubs.get(e.project)
+            if p is None or not p.completed:
+                col.add(_problem(Ref(sf, sf.loc("evaluations", i, "project")), "ref.not-completed",
+                                 f"项目“{p.name if p else e.project}”尚未竣工，不能开展项目绩效评价。",
+                                 field_path=f"evaluations[{i}].project", field_title="项目编号"))
     for sf in ds.files:
         m = sf.model
-        if sf.kind == "projects":
-            continue  # checked as the file was read (_take_projects)
-        elif sf.kind == "appraisals":
-            for i, a in enumerate(m.appraisals):  # type: ignore[attr-defined]
-                _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids)
-                check_unit(sf, sf.loc("appraisals", i, "department"), a.department, "论证部门")
-                p = ds.stubs.get(a.project)
-                if p is not None and p.library == Library.CATALOGUE:
-                    col.add(_problem(Ref(sf, sf.loc("appraisals", i, "project")), "ref.catalogue-appraisal",
-                                     f"项目“{p.name}”仍在目录库，尚未发起转库申请，不应有论证记录。",
-                                     severity="warning", field_path=f"appraisals[{i}].project"))
-        elif sf.kind == "evaluations":
-            for i, e in enumerate(m.evaluations):  # type: ignore[attr-defined]
-                if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids):
-                    p = ds.stubs.get(e.project)
-                    if p is None or not p.completed:
-                        col.add(_problem(Ref(sf, sf.loc("evaluations", i, "project")), "ref.not-completed",
-                                         f"项目“{p.name if p else e.project}”尚未竣工，不能开展项目绩效评价。",
-                                         field_path=f"evaluations[{i}].project", field_title="项目编号"))
+        if sf.kind in ("projects", "appraisals", "evaluations"):
+            continue  # projects checked as the file was read (_take_projects); the others above
         elif sf.kind == "industry_reports":
             for i, r in enumerate(m.reports):  # type: ignore[attr-defined]
                 if names is not None and r.industry not in names.industries:
@@ -535,11 +616,11 @@ def _sections(n: NoticeFile) -> Iterable[tuple[tuple, Section]]:
         yield from walk(("enclosure", "sections"), n.enclosure.sections)
 
 
-def _check_project(col: ProblemCollector, sf: SourceFile, loc: tuple, pid: str, ids: set[str]) -> bool:
+def _check_project(col: ProblemCollector, sf: SourceFile, loc: tuple, pid: str, ids: Any) -> bool:
     if pid in ids:
         return True
     col.add(_problem(Ref(sf, loc), "ref.unknown-project", f"项目编号“{pid}”在项目数据中不存在。",
-                     field_path=_path(loc), field_title="项目编号", hint=_suggest(pid, sorted(ids))))
+                     field_path=_path(loc), field_title="项目编号", hint=_suggest(pid, sorted(ids.keys()))))
     return False
 
 

@@ -247,13 +247,13 @@ def _compact(pa: ProjectAnalysis) -> ProjectAnalysis:
 class _ProjectContext:
     """Everything one project's analysis needs besides the project itself."""
 
-    def __init__(self, as_of, rules, cal, cohort, appraisals_by_project, evaluations):
+    def __init__(self, as_of, rules, cal, cohort, ds: Dataset):
         self.as_of, self.rules, self.cal, self.cohort = as_of, rules, cal, cohort
-        self.appraisals, self.evaluations = appraisals_by_project, evaluations
+        self.ds = ds
 
     def analyze(self, p: Project) -> tuple[ProjectAnalysis, list[OverdueItem]]:
         as_of, rules, cal = self.as_of, self.rules, self.cal
-        apps = self.appraisals.get(p.id, [])
+        apps = self.ds.appraisals_of(p.id)
         inds = project_indicators(p, as_of, rules=rules, cal=cal, cohort_year=self.cohort)
         lights = project_lights(p, as_of, rules=rules, cal=cal, appraisals=apps)
         dls = _deadlines(p, as_of, cal, apps)
@@ -261,7 +261,7 @@ class _ProjectContext:
                    if r.status in (Status.LATE, Status.OVERDUE)]
         sc = None
         if completion_date(p, as_of) is not None:
-            ev = self.evaluations.get(p.id)
+            ev = self.ds.evaluation(p.id)
             extras = [x for x in ev.extra_indicators] if ev and ev.evaluated_on <= as_of else []
             sc = score(inds, rules, extras)
         pa = ProjectAnalysis(p.id, p.name, p.department, p.industry, p.investment_type.value, p.library.value,
@@ -286,15 +286,10 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
         rules_source = "调用方提供的规则"
     cal = _calendar(ds)
     cohort = as_of.year - 1
-    by_project: dict[str, list] = {}
-    for a in ds.appraisals:
-        by_project.setdefault(a.project, []).append(a)
-    evals = {e.project: e for e in ds.evaluations}
-
     projects: list[ProjectAnalysis] = []
     overdue: list[OverdueItem] = []
     lib_entries: list[LibraryEntry] = []
-    ctx = _ProjectContext(as_of, rules, cal, cohort, by_project, evals)
+    ctx = _ProjectContext(as_of, rules, cal, cohort, ds)
     accs: dict[tuple[str, str, str], _GroupAcc] = {}
     for p in ds.iter_projects():
         lib_entries.append(library_entry(p, as_of))

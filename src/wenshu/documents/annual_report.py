@@ -112,7 +112,7 @@ def build(ds, analysis) -> list[DocJob]:
         ReformItem(title="项目论证标准化。", text=f"{indicator_text(d.all.indicators.get('appraisal_on_time'))}（15个工作日内完成论证入库）。"),
         ReformItem(title="项目“两算”高效化。", text=f"{indicator_text(d.all.indicators.get('liangsuan_on_time'))}；{a.cohort_year}年竣工项目"
                    f"{indicator_text(d.all.indicators.get('settlement_rate'))}、{indicator_text(d.all.indicators.get('final_accounts_rate'))}。"),
-        ReformItem(title="绩效评价客观化。", text=f"已完成{len(ds.evaluations)}个竣工项目绩效评价、{len(ds.industry_reports)}个行业绩效评价。"),
+        ReformItem(title="绩效评价客观化。", text=f"已完成{ds.evaluation_count}个竣工项目绩效评价、{len(ds.industry_reports)}个行业绩效评价。"),
     ]
     suggestions = []
     if r:

@@ -96,7 +96,8 @@ def build(ds, analysis) -> list[DocJob]:
             + f"红黄绿灯预警情况：{lights}。"
         )
         problems = list(r.problems) if r else []
-        overdue = [o for o in analysis.overdue if o.project_id in split.project_ids and o.open]
+        members = set(split.project_ids)
+        overdue = [o for o in analysis.overdue if o.open and o.project_id in members]
         problems += [o.sentence() for o in overdue[:5]]
         frame = Frame(
             title=fmt.title_lines(f"{district.name}{year}年度{ind.name}行业投资项目绩效评价报告"),
@@ -130,7 +131,7 @@ def build(ds, analysis) -> list[DocJob]:
             projects=rows,
             attachment_title=f"{year}年度{ind.name}行业项目绩效评价结果汇总表",
         )
-        srcs = sorted({ds.rel(ds.project_refs[p.id].file) for p in ps}) + ds.files_of("industry_reports")
+        srcs = sorted({ds.project_file(p.id) for p in ps}) + ds.files_of("industry_reports")
         jobs.append(DocJob(kind="industry_report", key=ind.name, title=f"{year}年度{ind.name}行业投资项目绩效评价报告",
                            context=ctx, department=ind.department, sources=srcs,
                            date=r.report_date if r else analysis.as_of))

@@ -65,10 +65,9 @@ class ProjectReportContext(Ctx):
 def build(ds, analysis):
     """Yield one job per evaluated project (lazily: a district may have thousands)."""
     district = ds.district
-    evals = {e.project: e for e in ds.evaluations}
     # Projects stream past (lean datasets re-read them file by file); only evaluated ones need a report.
     for p in ds.iter_projects():
-        ev = evals.get(p.id)
+        ev = ds.evaluation(p.id)
         if ev is None or analysis.project(p.id) is None or p.implementation is None or p.implementation.actual_completion is None:
             continue
         pa = analysis.detail(p)
@@ -134,13 +133,13 @@ def build(ds, analysis):
             recommendations=numbered(ev.recommendations) or ["无。"],
             other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "无。",
         )
-        src = ds.rel(ds.project_refs[p.id].file)
         yield DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
-                     department=p.department, sources=[src, *ds.files_of("evaluations")], date=ev.evaluated_on)
+                     department=p.department, sources=[ds.project_file(p.id), ds.evaluation_file(p.id)],
+                     date=ev.evaluated_on)
 
 
 KIND = register(DocumentKind(
     key="project_report", title="项目绩效评价报告", template="project_report.docx",
     inputs="evaluations.yaml（评价输入）；projects（已竣工项目）；district.yaml",
-    context_model=ProjectReportContext, build=build, estimate=lambda ds: len(ds.evaluations),
+    context_model=ProjectReportContext, build=build, estimate=lambda ds: ds.evaluation_count,
 ))
