@@ -264,3 +264,27 @@ class DiskMultiMap(_Table):
     def get(self, key: str, default: Any = None) -> Any:
         found = self.get_all(key)
         return found if found else default
+
+
+class SpooledSeq:
+    """A read-only, re-iterable sequence over a spool table's values (insertion order, or the
+    table's order text when ``ordered``), with lookup by key for maps."""
+
+    def __init__(self, table: _Table, ordered: bool = False):
+        self._t = table
+        self._ordered = ordered
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._t.values(ordered=self._ordered)
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def __bool__(self) -> bool:
+        return len(self._t) > 0
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._t.get(key, default)
+
+    def __reduce__(self):
+        raise TypeError("spooled sequences cannot be pickled")

@@ -54,6 +54,7 @@ from wenshu.models.district import InvestmentType
 from wenshu.models.project import Project
 from wenshu.models.rules import RulesFile, find_rules_file, load_rules
 from wenshu.official.fmt import money_auto, multiple, percent
+from wenshu.spool import Spool, SpooledSeq
 
 SPLITS = ("全部", InvestmentType.GOVERNMENT.value, InvestmentType.SOCIAL.value)
 
@@ -150,6 +151,8 @@ class Analysis:
         return self._context.analyze(p)[0]
 
     def project(self, pid: str) -> ProjectAnalysis | None:
+        if isinstance(self.projects, SpooledSeq):
+            return self.projects.get(pid)
         index = self.__dict__.get("_project_index")
         if index is None or len(index) != len(self.projects):
             index = self.__dict__["_project_index"] = {p.id: p for p in self.projects}
@@ -272,8 +275,11 @@ class _ProjectContext:
 def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact: bool = False) -> Analysis:
     """Analyse a loaded dataset as of ``as_of``.
 
-    ``compact`` keeps only what groups and listings need of each project (see ``_compact``); the
-    full analysis of one project is then recomputed by ``Analysis.detail(project)``.
+    ``compact`` keeps only what groups and listings need of each project (see ``_compact``), and
+    keeps it on disk (the dataset's spool, see ``wenshu.spool``) together with the overdue items: the
+    analysis of a large district then holds no per-project objects in memory. ``projects`` and
+    ``overdue`` are then read-only sequences that stream from the spool. The full analysis of one
+    project is recomputed by ``Analysis.detail(project)``.
 
     ``rules`` defaults to ``load_rules(ds.root)`` (the data folder's rules.yaml over the defaults).
     Raises ``CalendarError`` when a working-day count needs a year without holiday data.
@@ -286,19 +292,34 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
         rules_source = "调用方提供的规则"
     cal = _calendar(ds)
     cohort = as_of.year - 1
-    projects: list[ProjectAnalysis] = []
-    overdue: list[OverdueItem] = []
-    lib_entries: list[LibraryEntry] = []
     ctx = _ProjectContext(as_of, rules, cal, cohort, ds)
     accs: dict[tuple[str, str, str], _GroupAcc] = {}
+    if compact:
+        spool = ds.spool if ds.spool is not None else Spool()
+        stored, late, libs = (spool.map("analysis.projects"), spool.multimap("analysis.overdue"),
+                              spool.multimap("analysis.libraries"))
+    else:
+        projects: list[ProjectAnalysis] = []
+        overdue: list[OverdueItem] = []
+        lib_entries: list[LibraryEntry] = []
+    departments: set[str] = set()
+    industries: set[str] = set()
     for p in ds.iter_projects():
-        lib_entries.append(library_entry(p, as_of))
         pa, items = ctx.analyze(p)
-        overdue.extend(items)
         for kind, name in (("部门", p.department), ("行业", p.industry), ("全区", "")):
             for split in ("全部", pa.investment_type):
                 accs.setdefault((kind, name, split), _GroupAcc()).add(pa, pa.indicators)
-        projects.append(_compact(pa) if compact else pa)
+        departments.add(p.department)
+        industries.add(p.industry)
+        if compact:
+            libs.add("", library_entry(p, as_of))
+            stored.put(pa.id, _compact(pa))
+            for o in items:
+                late.add(o.project_id or "", o, _overdue_order(o))
+        else:
+            lib_entries.append(library_entry(p, as_of))
+            overdue.extend(items)
+            projects.append(pa)
 
     sup = supervision_results(ds.supervision, as_of, rules, ds.district)
     # The overdue list is an as_of view: a monthly report is judged against as_of here, whereas the
@@ -314,13 +335,22 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
             r = monthly_report_deadline(ny, nm, by(recs[d.department].settlement_report_on, as_of), as_of,
                                         recipient=recipient)
             if r.status in (Status.LATE, Status.OVERDUE):
-                overdue.append(OverdueItem("两算月报", d.department, None, None, r))
-    overdue.sort(key=lambda o: (not o.open, -o.deadline.days_late))
+                o = OverdueItem("两算月报", d.department, None, None, r)
+                if compact:
+                    late.add("", o, _overdue_order(o))
+                else:
+                    overdue.append(o)
+    if compact:
+        projects = SpooledSeq(stored)  # type: ignore[assignment]
+        overdue = SpooledSeq(late, ordered=True)  # type: ignore[assignment]
+        lib_entries = libs.values()  # type: ignore[assignment]
+    else:
+        overdue.sort(key=_overdue_key)
 
     dept_order = [d.short for d in ds.district.departments] if ds.district else []
-    dept_names = sorted({p.department for p in projects}, key=lambda n: (dept_order.index(n) if n in dept_order else 999, n))
+    dept_names = sorted(departments, key=lambda n: (dept_order.index(n) if n in dept_order else 999, n))
     ind_order = [i.name for i in ds.district.industries] if ds.district else []
-    ind_names = sorted({p.industry for p in projects}, key=lambda n: (ind_order.index(n) if n in ind_order else 999, n))
+    ind_names = sorted(industries, key=lambda n: (ind_order.index(n) if n in ind_order else 999, n))
     district_name = ds.district.name if ds.district else "全区"
     prev = ds.district.previous_year_investment if ds.district else Decimal(0)
     years = sorted({as_of.year, as_of.year - 1})
@@ -347,6 +377,17 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
             "统计截止日之后的日期视为尚未发生。",
         ],
     )
+
+
+def _overdue_key(o: OverdueItem) -> tuple[bool, int]:
+    """Open items first, then the longest late."""
+    return (not o.open, -o.deadline.days_late)
+
+
+def _overdue_order(o: OverdueItem) -> str:
+    """``_overdue_key`` as text that sorts the same way (for the spool's ordered read)."""
+    closed, minus_late = _overdue_key(o)
+    return f"{int(closed)}{minus_late + 10**12:013d}"
 
 
 def _year_source(cal: WorkdayCalendar, y: int) -> str:
@@ -467,7 +508,7 @@ def _plain(x: Any) -> Any:
         return out
     if isinstance(x, dict):
         return {str(_plain(k)): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, (list, tuple, SpooledSeq)):
         return [_plain(i) for i in x]
     return x
 

@@ -338,20 +338,28 @@ def library_totals_from(entries: Iterable[LibraryEntry], previous_year_investmen
     """
     rules = rules or RulesFile()
     lib_rules = rules.libraries
-    ps = list(entries)
-    if not lib_rules.include_completed:
-        cutoff = date(as_of.year, 1, 1)
-        ps = [p for p in ps if not (p.completed_on and p.completed_on < cutoff)]
+    cutoff = None if lib_rules.include_completed else date(as_of.year, 1, 1)
+    # One pass of running sums: the entries may stream past (a generator over a large district).
+    counts = {"catalogue": 0, "reserve": 0, "implementation": 0}
+    totals = {k: ZERO for k in counts}
+    for p in entries:
+        if cutoff is not None and p.completed_on and p.completed_on < cutoff:
+            continue
+        for key, member in (("catalogue", True), ("reserve", p.library != Library.CATALOGUE),
+                            ("implementation", p.library == Library.IMPLEMENTATION)):
+            if member:
+                counts[key] += 1
+                totals[key] += p.total_investment
     base = Decimal(previous_year_investment)
     groups = [
-        ("catalogue", "目录库", "平台上全部项目（目录库、储备库、实施库）", ps, lib_rules.catalogue_multiple),
-        ("reserve", "储备库", "储备库和实施库项目", [p for p in ps if p.library != Library.CATALOGUE], lib_rules.reserve_multiple),
-        ("implementation", "实施库", "实施库项目", [p for p in ps if p.library == Library.IMPLEMENTATION], None),
+        ("catalogue", "目录库", "平台上全部项目（目录库、储备库、实施库）", lib_rules.catalogue_multiple),
+        ("reserve", "储备库", "储备库和实施库项目", lib_rules.reserve_multiple),
+        ("implementation", "实施库", "实施库项目", None),
     ]
     lines = []
-    for key, name, basis, members, target in groups:
-        total = sum((p.total_investment for p in members), ZERO)
+    for key, name, basis, target in groups:
+        total = totals[key]
         mult = None if base == 0 else total / base
         met = None if (target is None or mult is None) else mult >= target
-        lines.append(LibraryLine(key, name, basis, len(members), total, mult, target, met))
+        lines.append(LibraryLine(key, name, basis, counts[key], total, mult, target, met))
     return LibraryTotals(base, lines, "倍数 = 该库项目总投资合计（万元） ÷ 上年度投资规模（万元）")
