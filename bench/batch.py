@@ -167,9 +167,15 @@ def main() -> None:
         assert differ == 0
 
         small = max(args.memory_docs // 10, 1)
+        peaks = {}
         for n in (small, args.memory_docs):
             parent, worker, secs = memory_run(n, work)
+            peaks[n] = (parent, worker)
             print(f"内存：{n} 份项目报告（{n} 个项目）  主进程峰值 {parent:.0f} MB，单个工作进程内存（PSS）峰值 {worker:.0f} MB，用时 {secs:.1f} 秒")
+        if args.memory_docs > small:
+            per_k = 1000 / (args.memory_docs - small)
+            print(f"内存增长：每多 1,000 份，主进程 {(peaks[args.memory_docs][0] - peaks[small][0]) * per_k:+.1f} MB，"
+                  f"工作进程 {(peaks[args.memory_docs][1] - peaks[small][1]) * per_k:+.1f} MB")
 
         j1 = results[("wenshu", 1)] / results[("docxtpl", 1)]
         j2 = results[("wenshu", 2)] / results[("docxtpl", 2)]

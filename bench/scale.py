@@ -59,6 +59,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="wenshu-scale-"))
     try:
         print(f"{'项目数':>8} {'步骤':<10} {'数量':>8} {'用时(秒)':>9} {'主进程峰值(MB)':>14} {'工作进程峰值(MB)':>16}")
+        peaks: dict[tuple[str, int], float] = {}
         for n in args.sizes:
             data = work / f"d{n}"
             generate(data, n)
@@ -70,8 +71,13 @@ def main() -> None:
                     raise SystemExit(1)
                 count, peak, worker, secs = r.stdout.split()
                 print(f"{n:>8} {step:<10} {int(count):>8} {float(secs):>9.1f} {float(peak):>14.0f} {float(worker):>16.0f}")
+                peaks[(step, n)] = float(peak)
                 shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(data, ignore_errors=True)
+        lo, hi = min(args.sizes), max(args.sizes)
+        if hi > lo:
+            print("内存增长（主进程峰值，每多 1,000 个项目）：" + "，".join(
+                f"{step} {(peaks[(step, hi)] - peaks[(step, lo)]) * 1000 / (hi - lo):+.1f} MB" for step in ("validate", "analyze", "batch")))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -11,6 +11,10 @@
   ``--resume`` skips files whose inputs and template are unchanged and still match on disk;
 * record: ``manifest.json`` and ``manifest.csv`` (UTF-8 with BOM, opens in WPS/Excel) list every
   output with its kind, department, sources, template and sha256.
+
+Memory does not grow with the number of documents: every per-document record (manifest rows, the
+previous run's journal, file names taken, PDF results) lives in the dataset's spool
+(``wenshu.spool``, in ``OUT/.wenshu-batch``) and is streamed back in path order at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import os
 import resource
 import shutil
 import sys
+import textwrap
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
@@ -82,9 +87,53 @@ class Failure:
     problems: list[Problem]
 
 
+class OutputLog:
+    """Every finished output of a batch, kept in a spool and read back sorted by path.
+
+    ``record`` stores an output once its status is final; ``set_pdf`` adds its PDF copy. Counts per
+    kind and status stay in memory (a handful of numbers).
+    """
+
+    def __init__(self, spool=None):
+        from wenshu.spool import Spool
+
+        self._spool = spool if spool is not None else Spool()
+        self._rows = self._spool.map("batch.outputs")
+        self._pdfs = self._spool.map("batch.pdfs")
+        self.counts: Counter = Counter()  # (kind, status) → number
+        self.kind_titles: dict[str, str] = {}
+        self._any_pdf = False
+
+    def record(self, o: Output) -> None:
+        self._rows.put(o.path, o, order=o.path)
+        self.counts[(o.kind, o.status)] += 1
+        self.kind_titles[o.kind] = o.kind_title
+
+    def set_pdf(self, o: Output) -> None:
+        self._pdfs.put(o.path, (o.pdf, o.pages))
+        self._any_pdf = True
+
+    def __iter__(self) -> Iterator[Output]:
+        """Every recorded output, sorted by path (another table may be written meanwhile)."""
+        for o in self._rows.values(ordered=True):
+            if self._any_pdf:
+                o.pdf, o.pages = self._pdfs.get(o.path, ("", None))
+            yield o
+
+    def documents(self) -> Iterator[Output]:
+        """The outputs that exist on disk (written now or unchanged from the last run)."""
+        return (o for o in self if o.status in ("written", "skipped"))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def count(self, status: str) -> int:
+        return sum(n for (_, st), n in self.counts.items() if st == status)
+
+
 @dataclass
 class BatchResult:
-    outputs: list[Output] = field(default_factory=list)
+    outputs: OutputLog = field(default_factory=OutputLog)
     failures: list[Failure] = field(default_factory=list)
     data_problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -95,11 +144,11 @@ class BatchResult:
 
     @property
     def written(self) -> int:
-        return sum(1 for o in self.outputs if o.status == "written")
+        return self.outputs.count("written")
 
     @property
     def skipped(self) -> int:
-        return sum(1 for o in self.outputs if o.status == "skipped")
+        return self.outputs.count("skipped")
 
     @property
     def ok(self) -> bool:
@@ -211,30 +260,41 @@ def _in_period(job, period: str | None) -> bool:
     return True
 
 
-class Journal:
-    """Append-only record of written files, read back by --resume (a torn last line is ignored)."""
+def _journal_lines(path: Path) -> Iterator[dict]:
+    """The entries of a journal file, line by line (a torn or foreign line is skipped)."""
+    if not path.is_file():
+        return
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(e, dict) and isinstance(e.get("path"), str):
+                yield e
 
-    def __init__(self, path: Path):
+
+class Journal:
+    """Append-only record of written files, read back by --resume (a torn last line is ignored).
+
+    The previous run's entries (``resume``) are indexed in the spool, not in memory.
+    """
+
+    def __init__(self, path: Path, spool, resume: bool):
         self.path = path
-        self.entries: dict[str, dict] = {}
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-                try:
-                    e = json.loads(line)
-                    self.entries[e["path"]] = e
-                except (ValueError, KeyError, TypeError):
-                    continue
+        self.entries = spool.map("journal.previous")
+        if resume:
+            for e in _journal_lines(path):
+                if not e.get("pdf_of"):
+                    self.entries.put(e["path"], e)
         self._f = None
         self.error: OSError | None = None
 
     def open(self, truncate: bool) -> None:
         self._f = open(self.path, "w" if truncate else "a", encoding="utf-8")
-        if truncate:
-            self.entries = {}
 
     def add(self, out: Output) -> None:
         e = {"path": out.path, "context": out.context_sha256, "template": out.template_sha256, "sha256": out.sha256}
-        self.entries[out.path] = e
         try:
             self._f.write(json.dumps(e, ensure_ascii=False) + "\n")
             self._f.flush()
@@ -328,7 +388,8 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
 
     # lean: project models are re-read file by file when needed, so memory does not grow with the
     # number of projects (see Dataset.iter_projects).
-    ds = load_dataset([opts.data_dir], strict=False, lean=True)
+    ds = load_dataset([opts.data_dir], strict=False, lean=True, spool_dir=state)
+    result.outputs = OutputLog(ds.spool)
     result.data_problems = list(ds.problems)
     if ds.district is None:
         raise WenshuError(ds.problems + [Problem(code="batch.no-district", message="没有有效的 district.yaml，无法生成文书。",
@@ -356,7 +417,7 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
         label = f"内置模板/{path.name}" if builtin else path.as_posix()
         templates[k] = (str(path.resolve()), label, hashlib.sha256(path.read_bytes()).hexdigest())
 
-    journal = Journal(state / "journal.jsonl")
+    journal = Journal(state / "journal.jsonl", ds.spool, resume=opts.resume)
     previous = journal if opts.resume else None
     journal.open(truncate=not opts.resume)
     shutil.rmtree(state / "tmp", ignore_errors=True)
@@ -376,7 +437,8 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
     if on_plan:
         on_plan(estimate)
 
-    names: dict[str, UniqueNames] = defaultdict(UniqueNames)
+    taken = ds.spool.set("batch.names")  # every file name handed out, across folders
+    names: dict[str, UniqueNames] = {}
     pending: dict[int, tuple[Any, list[Output]]] = {}
 
     def tasks() -> Iterator[dict]:
@@ -397,16 +459,19 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
                 outs = []
                 for folder in folders:
                     folder_stem = safe_filename(folder)
-                    rel = f"{folder_stem}/{safe_filename(title_k)}/" + names[f"{folder_stem}/{title_k}"].take(stem, ".docx")
+                    where = f"{folder_stem}/{safe_filename(title_k)}/"
+                    if where not in names:
+                        names[where] = UniqueNames(taken, prefix=where)
+                    rel = where + names[where].take(stem, ".docx")
                     outs.append(Output(path=rel, kind=k, kind_title=title_k, department=folder, title=job.title, key=job.key,
                                        sources=list(job.sources), template=label, template_sha256=tsha, context_sha256=csha))
-                result.outputs.extend(outs)
                 todo = []
                 for o in outs:
                     sha = previous.unchanged(o, out) if previous else None
                     if sha:
                         o.sha256, o.status = sha, "skipped"
                         journal.add(o)
+                        result.outputs.record(o)
                     else:
                         todo.append(o)
                 if on_progress:
@@ -425,9 +490,11 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
             for o in todo:
                 o.sha256, o.status = res["sha256"], "written"
                 journal.add(o)
+                result.outputs.record(o)
         else:
             for o in todo:
                 o.status = "failed"
+                result.outputs.record(o)
             result.failures.append(Failure(job.kind, job.title, res["problems"]))
         if on_progress:
             on_progress(len(todo), 0)
@@ -481,66 +548,80 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
 
     out = opts.out_dir.absolute()  # the pool reports absolute paths
     started = time.perf_counter()
-    done_pdfs: dict[str, str] = {}
-    for line in journal_path.read_text(encoding="utf-8", errors="replace").splitlines() if journal_path.is_file() else []:
-        try:
-            e = json.loads(line)
-        except ValueError:
-            continue
+    log = result.outputs
+    done_pdfs = log._spool.map("journal.pdfs")  # pdf path → sha256 of the .docx it was made from
+    for e in _journal_lines(journal_path):
         if e.get("pdf_of"):
-            done_pdfs[e["path"]] = e.get("docx_sha256", "")
-    docs = [o for o in result.outputs if o.status in ("written", "skipped")]
-    pairs, targets = [], []
-    for o in docs:
-        o.pdf = o.path[:-5] + ".pdf"
-        pdf = out / o.pdf
-        if pdf.is_file() and done_pdfs.get(o.pdf) == o.sha256:
-            o.pages = count_pages(pdf)
-            continue
-        pairs.append((out / o.path, pdf))
-        targets.append(o)
+            done_pdfs.put(e["path"], e.get("docx_sha256", ""))
+    total = log.count("written") + log.count("skipped")
     if on_plan:
-        on_plan(len(docs))
-    if on_progress:
-        on_progress(len(docs) - len(pairs), 0)
+        on_plan(total)
     try:
         pool = PdfPool(workers=max(1, min(opts.workers or os.cpu_count() or 1, 4)))
     except LibreOfficeMissing as e:
-        for o in docs:
-            o.pdf = ""
         result.failures.append(Failure("pdf", "PDF 副本与汇编", e.problems))
         return
     with pool, open(journal_path, "a", encoding="utf-8") as journal:
-        by_pdf = {str(p): o for (_, p), o in zip(pairs, targets)}
+        def convert(chunk: list[Output]) -> None:
+            by_pdf = {str(out / o.pdf): o for o in chunk}
 
-        def progress(r) -> None:
-            o = by_pdf[str(r.pdf)]
-            if r.ok:
-                o.pages = r.pages
-                journal.write(json.dumps({"path": o.pdf, "pdf_of": o.path, "docx_sha256": o.sha256}, ensure_ascii=False) + "\n")
-                journal.flush()
-            else:
-                o.pdf = ""
-                result.failures.append(Failure("pdf", f"{o.title}（PDF）", [r.problem] if r.problem else []))
-            if on_progress:
-                on_progress(1, 0)
+            def progress(r) -> None:
+                o = by_pdf[str(r.pdf)]
+                if r.ok:
+                    o.pages = r.pages
+                    journal.write(json.dumps({"path": o.pdf, "pdf_of": o.path, "docx_sha256": o.sha256}, ensure_ascii=False) + "\n")
+                    journal.flush()
+                else:
+                    o.pdf = ""
+                    result.failures.append(Failure("pdf", f"{o.title}（PDF）", [r.problem] if r.problem else []))
+                log.set_pdf(o)
+                if on_progress:
+                    on_progress(1, 0)
 
-        pool.convert_many(pairs, progress=progress)
+            pool.convert_many([(out / o.path, out / o.pdf) for o in chunk], progress=progress)
+
+        # A page of documents at a time: the pool stays busy, and nothing per document is held.
+        chunk: list[Output] = []
+        for o in log.documents():
+            o.pdf = o.path[:-5] + ".pdf"
+            pdf = out / o.pdf
+            if pdf.is_file() and done_pdfs.get(o.pdf) == o.sha256:
+                o.pages = count_pages(pdf)
+                log.set_pdf(o)
+                if on_progress:
+                    on_progress(1, 0)
+                continue
+            chunk.append(o)
+            if len(chunk) >= 256:
+                convert(chunk)
+                chunk = []
+        if chunk:
+            convert(chunk)
         if opts.booklet:
-            folders: dict[str, list[Output]] = defaultdict(list)
-            for o in docs:
-                if o.pdf:
-                    folders[o.path.split("/", 1)[0]].append(o)
-            for folder, items in sorted(folders.items()):
+            # Documents come sorted by path, so each department folder is one run of them.
+            def booklet(folder: str, items: list[Output]) -> None:
                 dept = items[0].department
                 target = out / folder / f"{folder}文书汇编.pdf"
                 try:
                     b = make_booklet(f"{dept}文书汇编", [(o.title, out / o.pdf) for o in items], target, pool=pool)
                 except WenshuError as e:
                     result.failures.append(Failure("booklet", f"{dept}文书汇编", e.problems))
-                    continue
+                    return
                 result.booklets.append({"path": target.relative_to(out).as_posix(), "department": dept,
                                         "pages": b.pages, "documents": len(items)})
+
+            folder, items = None, []
+            for o in log.documents():
+                if not o.pdf:
+                    continue
+                f = o.path.split("/", 1)[0]
+                if f != folder and items:
+                    booklet(folder, items)
+                    items = []
+                folder = f
+                items.append(o)
+            if items:
+                booklet(folder, items)
     result.pdf_seconds = time.perf_counter() - started
 
 
@@ -597,39 +678,70 @@ CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题
 
 
 def write_manifest(out: Path, result: BatchResult) -> None:
-    """manifest.json and manifest.csv, sorted by path so they are byte-stable across runs."""
+    """manifest.json and manifest.csv, sorted by path so they are byte-stable across runs.
+
+    Both are streamed row by row from the spool (the same bytes ``json.dumps(doc, indent=2)`` of
+    the whole manifest would give), so a batch of any size writes them without holding them.
+    """
     from wenshu.engine.docx_zip import atomic_write
 
-    rows = sorted((o for o in result.outputs if o.status in ("written", "skipped")), key=lambda o: o.path)
-    doc = {
-        "generator": f"wenshu {__version__}",
-        "count": len(rows),
-        "outputs": [{k: (v if k != "status" else "ok") for k, v in asdict(o).items() if k in MANIFEST_FIELDS} for o in rows],
-        "booklets": sorted(result.booklets, key=lambda b: b["path"]),
-        "failures": [{"kind": f.kind, "title": f.title, "problems": [p.format() for p in f.problems]} for f in result.failures],
-    }
-    data = (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    atomic_write(out / "manifest.json", lambda f: f.write(data), force=True)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_HEADERS)
-    for o in rows:
-        w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
-                    o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, "正常"])
-    for b in sorted(result.booklets, key=lambda b: b["path"]):
-        w.writerow([b["path"], "booklet", "文书汇编", b["department"], f"{b['department']}文书汇编", "", "", "", "", "",
-                    b["path"], b["pages"], "正常"])
-    # UTF-8 with BOM and CRLF: WPS and Excel open it with the Chinese intact.
-    payload = ("\ufeff" + buf.getvalue()).encode("utf-8")
-    atomic_write(out / "manifest.csv", lambda f: f.write(payload), force=True)
+    log = result.outputs
+    booklets = sorted(result.booklets, key=lambda b: b["path"])
+    count = log.count("written") + log.count("skipped")
+
+    def field(key: str, value: Any) -> str:
+        return json.dumps({key: value}, ensure_ascii=False, indent=2)[2:-2]
+
+    def write_json(f) -> None:
+        head = {"generator": f"wenshu {__version__}", "count": count}
+        f.write(("{\n" + ",\n".join(field(k, v) for k, v in head.items()) + ",\n").encode("utf-8"))
+        f.write(b'  "outputs": [' if count else b'  "outputs": []')
+        first = True
+        for o in log.documents():
+            row = {k: (v if k != "status" else "ok") for k, v in asdict(o).items() if k in MANIFEST_FIELDS}
+            text = textwrap.indent(json.dumps(row, ensure_ascii=False, indent=2), "    ")
+            f.write((("\n" if first else ",\n") + text).encode("utf-8"))
+            first = False
+        if count:
+            f.write(b"\n  ]")
+        tail = {
+            "booklets": booklets,
+            "failures": [{"kind": x.kind, "title": x.title, "problems": [p.format() for p in x.problems]} for x in result.failures],
+        }
+        f.write((",\n" + ",\n".join(field(k, v) for k, v in tail.items()) + "\n}\n").encode("utf-8"))
+
+    atomic_write(out / "manifest.json", write_json, force=True)
+
+    def write_csv(f) -> None:
+        # UTF-8 with BOM and CRLF: WPS and Excel open it with the Chinese intact.
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        buf.write("\ufeff")
+        w.writerow(CSV_HEADERS)
+
+        def drain() -> None:
+            f.write(buf.getvalue().encode("utf-8"))
+            buf.seek(0)
+            buf.truncate()
+
+        for n, o in enumerate(log.documents(), 1):
+            w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
+                        o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, "正常"])
+            if n % 256 == 0:
+                drain()
+        for b in booklets:
+            w.writerow([b["path"], "booklet", "文书汇编", b["department"], f"{b['department']}文书汇编", "", "", "", "", "",
+                        b["path"], b["pages"], "正常"])
+        drain()
+
+    atomic_write(out / "manifest.csv", write_csv, force=True)
 
 
 def summary_table(result: BatchResult) -> str:
     by_kind: dict[str, Counter] = defaultdict(Counter)
-    titles = {}
-    for o in result.outputs:
-        by_kind[o.kind][o.status] += 1
-        titles[o.kind] = o.kind_title
+    for (kind, status), n in result.outputs.counts.items():
+        by_kind[kind][status] += n
+    titles = dict(result.outputs.kind_titles)
     for f in result.failures:
         titles.setdefault(f.kind, f.kind)
     def pad(text: str, width: int) -> str:

@@ -268,7 +268,7 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
         sys.exit(130)
     click.echo(summary_table(result))
     if opts.pdf:
-        pdfs = sum(1 for o in result.outputs if o.pdf)
+        pdfs = sum(1 for o in result.outputs.documents() if o.pdf)
         click.echo(f"PDF：{pdfs} 份，用时 {result.pdf_seconds:.1f} 秒" + (f"；汇编 {len(result.booklets)} 本" if result.booklets else ""))
     click.echo(f"输出目录：{out.as_posix()}（清单：manifest.json、manifest.csv）")
     if not result.ok:

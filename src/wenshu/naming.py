@@ -37,16 +37,18 @@ def safe_filename(title: str, *, fallback: str = "文档", max_bytes: int = MAX_
 class UniqueNames:
     """Hands out unique names within one folder: a second "X" becomes "X（2）"."""
 
-    def __init__(self) -> None:
-        self._used: set[str] = set()
+    def __init__(self, used=None, prefix: str = "") -> None:
+        # ``used``: any set-like store (a batch shares one on disk across folders, see ``prefix``).
+        self._used = set() if used is None else used
+        self._prefix = prefix
 
     def take(self, stem: str, suffix: str = "") -> str:
         candidate = stem + suffix
         n = 1
-        while candidate.casefold() in self._used:
+        while self._prefix + candidate.casefold() in self._used:
             n += 1
             tail = f"（{n}）"
             base = stem.encode("utf-8")[: MAX_NAME_BYTES - len(tail.encode("utf-8"))].decode("utf-8", "ignore")
             candidate = base + tail + suffix
-        self._used.add(candidate.casefold())
+        self._used.add(self._prefix + candidate.casefold())
         return candidate

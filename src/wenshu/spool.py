@@ -73,11 +73,11 @@ class Spool:
     default a fresh temporary folder, removed with the spool.
     """
 
-    def __init__(self, folder: Path | None = None, name: str = "spool.sqlite", spill_bytes: int = SPILL_BYTES):
+    def __init__(self, folder: Path | None = None, name: str = "spool.sqlite", spill_bytes: int | None = None):
         self._given = Path(folder) if folder is not None else None
         self._name = name
         self.path: Path | None = None  # set when the spool moves to its file
-        self._spill = spill_bytes
+        self._spill = SPILL_BYTES if spill_bytes is None else spill_bytes
         self.bytes = 0
         self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._tables: dict[str, _Table] = {}
@@ -117,6 +117,9 @@ class Spool:
 
     def multimap(self, name: str) -> DiskMultiMap:
         return self._table(name, DiskMultiMap)  # type: ignore[return-value]
+
+    def set(self, name: str) -> DiskSet:
+        return self._table(name, DiskSet)  # type: ignore[return-value]
 
     def _table(self, name: str, cls: type) -> _Table:
         t = self._tables.get(name)
@@ -205,10 +208,26 @@ class _Table:
             yield k
 
     def values(self, ordered: bool = False) -> Iterator[Any]:
-        """Values in insertion order, or by their ``order`` text when ``ordered``."""
-        sql = f"SELECT v FROM {self._name} ORDER BY " + ("o, seq" if ordered else "seq")
-        for (v,) in self._query(sql):
-            yield pickle.loads(v)
+        """Values in insertion order, or by their ``order`` text when ``ordered``.
+
+        Read a page at a time (keyset paging), so other tables of the spool may be written while
+        this runs; rows of this table written meanwhile may or may not be seen.
+        """
+        self.flush()
+        if ordered:
+            sql = f"SELECT o, seq, v FROM {self._name} WHERE (o, seq) > (?, ?) ORDER BY o, seq LIMIT 256"
+            last: tuple = ("", -1)
+        else:
+            sql = f"SELECT '', seq, v FROM {self._name} WHERE seq > ? ORDER BY seq LIMIT 256"
+            last = (-1,)
+        while True:
+            self.flush()
+            rows = self._db.execute(sql, last).fetchall()
+            if not rows:
+                return
+            last = (rows[-1][0], rows[-1][1]) if ordered else (rows[-1][1],)
+            for _, _, v in rows:
+                yield pickle.loads(v)
 
     def __iter__(self) -> Iterator[Any]:
         return self.keys()
@@ -248,6 +267,13 @@ class DiskMap(_Table):
     def items(self) -> Iterator[tuple[str, Any]]:
         for k, v in self._query(f"SELECT k, v FROM {self._name} ORDER BY seq"):
             yield k, pickle.loads(v)
+
+
+class DiskSet(DiskMap):
+    """A set of strings (``add`` and ``in``)."""
+
+    def add(self, key: str) -> None:
+        self._put(key, None)
 
 
 class DiskMultiMap(_Table):

@@ -1,0 +1,153 @@
+"""The on-disk spool behind lean datasets, compact analyses and batch records: real SQLite files,
+real data folders, real processes with a file-size limit for the disk-full case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+from tests.test_batch import AS_OF, tree, wenshu
+from wenshu.spool import Spool, SpoolError
+
+
+def test_map_multimap_and_set_move_to_disk_and_clean_up(tmp_path):
+    sp = Spool(tmp_path, spill_bytes=4000)
+    m, mm, st = sp.map("m"), sp.multimap("mm"), sp.set("s")
+    for i in range(300):
+        m.put(f"k{i}", {"i": i}, order=f"{299 - i:04d}")
+        mm.add(f"g{i % 3}", i)
+        st.add(f"n{i}")
+    sp.flush()  # writes are buffered a few hundred at a time
+    assert sp.path == tmp_path / "spool.sqlite" and sp.path.is_file()  # outgrew memory: on disk now
+    m.put("k5", "again")  # a second put replaces
+    assert len(m) == 300 and m["k5"] == "again" and m.get("missing") is None
+    assert "k7" in m and "missing" not in m and "n299" in st and "n300" not in st
+    with pytest.raises(KeyError):
+        m["missing"]
+    assert list(m.values(ordered=True))[:2] == ["again", {"i": 299}]  # "" sorts first, then by order text
+    assert mm.get_all("g1") == list(range(1, 300, 3)) and mm.key_count() == 3 and len(mm) == 300
+    # Reading one table while writing another (the batch reads outputs while recording PDFs).
+    seen = 0
+    for v in m.values():
+        mm.add("late", v)
+        seen += 1
+    assert seen == 300 and len(mm.get_all("late")) == 300
+    path = sp.path
+    sp.close()
+    assert not path.exists() and tmp_path.is_dir()  # only the file was ours
+
+
+def test_small_spool_never_touches_disk_and_temporary_folder_is_removed():
+    sp = Spool()
+    sp.map("x").put("a", 1)
+    assert sp.path is None and sp.map("x")["a"] == 1
+    big = Spool(spill_bytes=10)
+    t = big.map("y")
+    for i in range(600):
+        t.put(str(i), "值" * 50)
+    folder = big.path.parent
+    assert folder.name.startswith("wenshu-spool-") and big.path.is_file()
+    del big, t
+    gc.collect()
+    assert not folder.exists()
+
+
+def _full_and_lean(data: Path, spill: int):
+    import wenshu.spool as spool_mod
+    from wenshu.analysis.engine import analyze, format_text, to_json
+    from wenshu.dataset import load_dataset
+
+    day = dt.date.fromisoformat(AS_OF)
+    full = analyze(load_dataset([data]), day)
+    old = spool_mod.SPILL_BYTES
+    spool_mod.SPILL_BYTES = spill
+    try:
+        ds = load_dataset([data], lean=True)
+        lean = analyze(ds, day, compact=True)
+        assert (ds.spool.path is not None) == (spill < 1000)
+        return (format_text(full), to_json(full)), (format_text(lean), to_json(lean)), ds, lean
+    finally:
+        spool_mod.SPILL_BYTES = old
+
+
+@pytest.mark.parametrize("spill", [10**9, 1])
+def test_lean_compact_analysis_equals_full(spill):
+    """In memory or on disk, the lean dataset and compact analysis give the same figures, the same
+    overdue order and the same text as the all-in-memory analysis."""
+    (ft, fj), (lt, lj), ds, lean = _full_and_lean(EXAMPLES, spill)
+    assert lt == ft
+    for key in ("overdue", "departments", "industries", "district_total", "libraries", "supervision", "summary"):
+        assert lj[key] == fj[key], key
+    assert [p["id"] for p in lj["projects"]] == [p["id"] for p in fj["projects"]]
+    assert ds.projects is None and ds.evaluations is None  # lean: nothing can silently read them
+    assert ds.evaluation_count == 13 and ds.project_count == 44
+    pid = next(iter(lean.projects)).id
+    assert lean.project(pid).id == pid and ds.project_file(pid).startswith("projects/")
+
+
+def test_batch_with_spool_on_disk_equals_in_memory(tmp_path):
+    """A batch whose records all went through the SQLite file writes the same bytes (documents,
+    manifest.json, manifest.csv) as one that kept them in memory."""
+    ref = tmp_path / "ref"
+    r = wenshu("batch", EXAMPLES, "-o", ref, "--as-of", AS_OF, "-j", "1")
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / "out"
+    code = (
+        "import wenshu.spool\n"
+        "wenshu.spool.SPILL_BYTES = 1\n"
+        "from wenshu.cli import main\n"
+        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert tree(out) == tree(ref)
+    assert not (out / ".wenshu-batch" / "spool.sqlite").exists()  # removed when the batch ends
+
+
+def test_spool_disk_full_is_a_located_chinese_error_and_resume_completes(tmp_path):
+    out = tmp_path / "out"
+    code = (
+        "import resource, signal\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "import wenshu.spool\n"
+        "wenshu.spool.SPILL_BYTES = 1\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (30000, 30000))\n"
+        "from wenshu.cli import main\n"
+        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 1, r.stderr
+    assert "临时索引文件写入失败" in r.stderr and "磁盘已满" in r.stderr and "Traceback" not in r.stderr
+    assert "spool.sqlite" in r.stderr  # names the file
+    assert not list(out.rglob("*.docx")) and not list(out.rglob("*.part"))
+    r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--resume")
+    assert r.returncode == 0, r.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["count"] == len(list(out.rglob("*.docx"))) > 80
+
+
+def test_validate_large_folder_spools_to_a_temporary_folder_and_removes_it(tmp_path):
+    from bench.gen import generate
+
+    data = tmp_path / "d"
+    generate(data, 600)
+    code = (
+        "import os, tempfile\n"
+        f"tempfile.tempdir = {str(tmp_path / 'tmp')!r}\n"
+        f"os.makedirs(tempfile.tempdir)\n"
+        "import wenshu.spool\n"
+        "wenshu.spool.SPILL_BYTES = 1000\n"
+        "from wenshu.cli import main\n"
+        f"main(['validate', {str(data)!r}])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "600 个项目" in r.stdout
+    assert list((tmp_path / "tmp").iterdir()) == []  # the spool folder went with the process
