@@ -44,6 +44,7 @@ from wenshu.errors import Problem, UsageError, WenshuError
 STATE_DIR = ".wenshu-batch"
 DISTRICT_FOLDER = "全区"
 CHUNK = 64  # documents per task sent to a worker: each round trip costs the parent pickling and a wake-up
+CHUNK_WEIGHT = 256 * 1024  # ... or fewer when their contexts add up to this many characters
 
 
 @dataclass
@@ -235,10 +236,12 @@ def _atomic_bytes(target: Path, data: bytes, tmp_dir: Path) -> None:
 # ─── planning ───────────────────────────────────────────────────────────────────────────────────
 
 
-def _context_hash(kind: str, template_sha: str, context: dict, core: dict) -> str:
+def _context_hash(kind: str, template_sha: str, context: dict, core: dict) -> tuple[str, int]:
+    """sha256 of everything a document is made from, and the size of that text (how heavy the
+    document's context is: an industry report carries a row per project of its industry)."""
     payload = json.dumps({"v": __version__, "k": kind, "t": template_sha, "c": context, "p": core},
                          sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest(), len(payload)
 
 
 def _selected(job, departments: set[str] | None) -> list[str]:
@@ -454,7 +457,7 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
                     continue
                 context = job.context_dict()
                 core = core_for(job)
-                csha = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
+                csha, weight = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
                 stem = safe_filename(job.title)
                 outs = []
                 for folder in folders:
@@ -480,7 +483,7 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
                     continue
                 next_id += 1
                 pending[next_id] = (job, todo)
-                yield {"id": next_id, "template": path, "template_label": label, "context": context, "core": core,
+                yield {"id": next_id, "weight": weight, "template": path, "template_label": label, "context": context, "core": core,
                        "targets": [str(out / o.path) for o in todo], "tmp": str(state / "tmp")}
 
     def finish(res: dict) -> None:
@@ -641,15 +644,19 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
         ctx = mp.get_context("spawn")
     in_flight = set()
     limit = workers * 2  # chunks in flight: enough to keep every worker busy, few contexts held at once
+    # A chunk also closes at CHUNK_WEIGHT characters of context, so a run of heavy documents (industry
+    # reports of a large district) travels a few at a time instead of all in one chunk.
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
     try:
         exhausted = False
         while True:
             while not exhausted and len(in_flight) < limit:
                 chunk = []
+                weight = 0
                 for t in tasks:
                     chunk.append(t)
-                    if len(chunk) >= chunk_size:
+                    weight += t.get("weight", 0)
+                    if len(chunk) >= chunk_size or weight >= CHUNK_WEIGHT:
                         break
                 if not chunk:
                     exhausted = True

@@ -8,7 +8,7 @@ short-lived parse objects, they keep whole heap arenas alive). ``Spool`` keeps t
 SQLite file (standard library; its page cache is bounded) and gives each kind of record a small
 mapping-like view, so memory stays flat however many projects there are.
 
-A spool starts in memory and moves to its file only when it outgrows ``SPILL_BYTES`` (a few
+A spool starts in memory and moves to its file only when it outgrows ``SPILL_BYTES`` (two
 megabytes): a district of a few hundred projects never touches the disk, a large one keeps a
 bounded amount in memory. Values are pickled; the file is private to one run and removed when the
 spool is closed or garbage-collected, so nothing from it is ever read back across runs or versions.
@@ -30,8 +30,8 @@ from typing import Any
 from wenshu.errors import Problem, WenshuError
 
 _FLUSH = 512  # buffered writes per table before they go to SQLite in one executemany
-_CACHE_KIB = 4096  # SQLite page cache per spool: bounded, whatever the number of records
-SPILL_BYTES = 8 * 1024 * 1024  # an in-memory spool moves to its file beyond this many bytes of values
+_CACHE_KIB = 2048  # SQLite page cache per spool: bounded, whatever the number of records
+SPILL_BYTES = 2 * 1024 * 1024  # an in-memory spool moves to its file beyond this many bytes of values
 
 
 class SpoolError(WenshuError):

@@ -63,8 +63,8 @@ class IndustryReportContext(Ctx):
     attachment_title: str = Field(title="附件名称", description="行业项目绩效评价结果汇总表")
 
 
-def build(ds, analysis) -> list[DocJob]:
-    jobs = []
+def build(ds, analysis):
+    """Yield one job per industry with projects (lazily: each holds a row per project of its industry)."""
     district = ds.district
     inputs = {r.industry: r for r in ds.industry_reports}
     for ind in district.industries:
@@ -132,14 +132,14 @@ def build(ds, analysis) -> list[DocJob]:
             attachment_title=f"{year}年度{ind.name}行业项目绩效评价结果汇总表",
         )
         srcs = sorted({ds.project_file(p.id) for p in ps}) + ds.files_of("industry_reports")
-        jobs.append(DocJob(kind="industry_report", key=ind.name, title=f"{year}年度{ind.name}行业投资项目绩效评价报告",
+        yield (DocJob(kind="industry_report", key=ind.name, title=f"{year}年度{ind.name}行业投资项目绩效评价报告",
                            context=ctx, department=ind.department, sources=srcs,
                            date=r.report_date if r else analysis.as_of))
-    return jobs
 
 
 KIND = register(DocumentKind(
     key="industry_report", title="行业绩效评价报告", template="industry_report.docx",
     inputs="projects；reports/industry-*.yaml（kind: industry_reports，可选）；district.yaml（行业）",
     context_model=IndustryReportContext, build=build,
+    estimate=lambda ds: sum(1 for i in ds.district.industries) if ds.district else 0,
 ))
