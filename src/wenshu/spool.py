@@ -291,6 +291,32 @@ class DiskMultiMap(_Table):
         found = self.get_all(key)
         return found if found else default
 
+    def view(self, key: str) -> KeyView:
+        return KeyView(self, key)
+
+
+class KeyView:
+    """The values of one key of a multimap as an appendable, re-iterable sequence."""
+
+    def __init__(self, table: DiskMultiMap, key: str):
+        self._t, self._k = table, key
+
+    def append(self, value: Any) -> None:
+        self._t.add(self._k, value)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._t.get_all(self._k))
+
+    def __len__(self) -> int:
+        self._t.flush()
+        return self._t._db.execute(f"SELECT COUNT(*) FROM {self._t._name} WHERE k = ?", (self._k,)).fetchone()[0]
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __reduce__(self):
+        raise TypeError("spool views cannot be pickled")
+
 
 class SpooledSeq:
     """A read-only, re-iterable sequence over a spool table's values (insertion order, or the

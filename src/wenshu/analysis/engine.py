@@ -54,7 +54,7 @@ from wenshu.models.district import InvestmentType
 from wenshu.models.project import Project
 from wenshu.models.rules import RulesFile, find_rules_file, load_rules
 from wenshu.official.fmt import money_auto, multiple, percent
-from wenshu.spool import Spool, SpooledSeq
+from wenshu.spool import KeyView, Spool, SpooledSeq
 
 SPLITS = ("全部", InvestmentType.GOVERNMENT.value, InvestmentType.SOCIAL.value)
 
@@ -206,8 +206,8 @@ class _GroupAcc:
 
     __slots__ = ("ids", "total", "nums", "dens", "lights")
 
-    def __init__(self) -> None:
-        self.ids: list[str] = []
+    def __init__(self, ids: Any = None) -> None:
+        self.ids: list[str] = [] if ids is None else ids  # or a spool view (compact analyses)
         self.total = Decimal(0)
         self.nums = {k: Decimal(0) for k in SPECS}
         self.dens = {k: Decimal(0) for k in SPECS}
@@ -298,6 +298,7 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
         spool = ds.spool if ds.spool is not None else Spool()
         stored, late, libs = (spool.map("analysis.projects"), spool.multimap("analysis.overdue"),
                               spool.multimap("analysis.libraries"))
+        members = spool.multimap("analysis.groups")  # group → project ids
     else:
         projects: list[ProjectAnalysis] = []
         overdue: list[OverdueItem] = []
@@ -308,7 +309,11 @@ def analyze(ds: Dataset, as_of: date, rules: RulesFile | None = None, *, compact
         pa, items = ctx.analyze(p)
         for kind, name in (("部门", p.department), ("行业", p.industry), ("全区", "")):
             for split in ("全部", pa.investment_type):
-                accs.setdefault((kind, name, split), _GroupAcc()).add(pa, pa.indicators)
+                acc = accs.get((kind, name, split))
+                if acc is None:
+                    ids = members.view(f"{kind}\x1f{name}\x1f{split}") if compact else None
+                    acc = accs[(kind, name, split)] = _GroupAcc(ids)
+                acc.add(pa, pa.indicators)
         departments.add(p.department)
         industries.add(p.industry)
         if compact:
@@ -508,7 +513,7 @@ def _plain(x: Any) -> Any:
         return out
     if isinstance(x, dict):
         return {str(_plain(k)): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple, SpooledSeq)):
+    if isinstance(x, (list, tuple, SpooledSeq, KeyView)):
         return [_plain(i) for i in x]
     return x
 
