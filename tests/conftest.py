@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_examples"
+
+
+def run_main_after(prelude: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``wenshu`` in a fresh Python process after ``prelude`` (a file-size limit, a smaller
+    spool threshold ...), as a user's process would meet those conditions."""
+    code = prelude + "\nfrom wenshu.cli import main\n" + f"main({[str(a) for a in args]!r})\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_main_after
 
 AS_OF = "2025-11-30"
 
@@ -238,14 +238,9 @@ def test_disk_full_then_resume(reference, tmp_path):
     """A file-size limit (like a full disk: writes fail with an OS error) stops some documents; none is
     left half-written, the failures are listed, and --resume afterwards completes identical output."""
     out = tmp_path / "out"
-    code = (
-        "import resource, signal, sys\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (40600, 40600))\n"
-        "from wenshu.cli import main\n"
-        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}, '-j', '1'])\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    prelude = ("import resource, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+               "resource.setrlimit(resource.RLIMIT_FSIZE, (40600, 40600))")
+    r = run_main_after(prelude, "batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "-j", "1")
     assert r.returncode == 1, r.stderr
     assert "写入失败" in r.stderr and "Traceback" not in r.stderr
     for d in out.rglob("*.docx"):

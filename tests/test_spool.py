@@ -6,13 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, run_main_after
 from tests.test_batch import AS_OF, tree, wenshu
 from wenshu.spool import Spool, SpoolError
 
@@ -99,13 +97,7 @@ def test_batch_with_spool_on_disk_equals_in_memory(tmp_path):
     r = wenshu("batch", EXAMPLES, "-o", ref, "--as-of", AS_OF, "-j", "1")
     assert r.returncode == 0, r.stderr
     out = tmp_path / "out"
-    code = (
-        "import wenshu.spool\n"
-        "wenshu.spool.SPILL_BYTES = 1\n"
-        "from wenshu.cli import main\n"
-        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}])\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    r = run_main_after("import wenshu.spool\nwenshu.spool.SPILL_BYTES = 1", "batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
     assert r.returncode == 0, r.stderr
     assert tree(out) == tree(ref)
     assert not (out / ".wenshu-batch" / "spool.sqlite").exists()  # removed when the batch ends
@@ -113,16 +105,10 @@ def test_batch_with_spool_on_disk_equals_in_memory(tmp_path):
 
 def test_spool_disk_full_is_a_located_chinese_error_and_resume_completes(tmp_path):
     out = tmp_path / "out"
-    code = (
-        "import resource, signal\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "import wenshu.spool\n"
-        "wenshu.spool.SPILL_BYTES = 1\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (30000, 30000))\n"
-        "from wenshu.cli import main\n"
-        f"main(['batch', {str(EXAMPLES)!r}, '-o', {str(out)!r}, '--as-of', {AS_OF!r}])\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    prelude = ("import resource, signal\nsignal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+               "import wenshu.spool\nwenshu.spool.SPILL_BYTES = 1\n"
+               "resource.setrlimit(resource.RLIMIT_FSIZE, (30000, 30000))")
+    r = run_main_after(prelude, "batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
     assert r.returncode == 1, r.stderr
     assert "临时索引文件写入失败" in r.stderr and "磁盘已满" in r.stderr and "Traceback" not in r.stderr
     assert "spool.sqlite" in r.stderr  # names the file
@@ -138,16 +124,9 @@ def test_validate_large_folder_spools_to_a_temporary_folder_and_removes_it(tmp_p
 
     data = tmp_path / "d"
     generate(data, 600)
-    code = (
-        "import os, tempfile\n"
-        f"tempfile.tempdir = {str(tmp_path / 'tmp')!r}\n"
-        f"os.makedirs(tempfile.tempdir)\n"
-        "import wenshu.spool\n"
-        "wenshu.spool.SPILL_BYTES = 1000\n"
-        "from wenshu.cli import main\n"
-        f"main(['validate', {str(data)!r}])\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    prelude = (f"import os, tempfile\ntempfile.tempdir = {str(tmp_path / 'tmp')!r}\nos.makedirs(tempfile.tempdir)\n"
+               "import wenshu.spool\nwenshu.spool.SPILL_BYTES = 1000")
+    r = run_main_after(prelude, "validate", data)
     assert r.returncode == 0, r.stderr
     assert "600 个项目" in r.stdout
     assert list((tmp_path / "tmp").iterdir()) == []  # the spool folder went with the process
