@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -80,6 +80,7 @@ def folder(tmp_path_factory) -> Path:
     return f
 
 
+@example(title="<w:p><w:r><w:t>注入</w:t></w:r></w:p>", body="0\x850", work="x", unicode=True)  # NEL: once folded to a space
 @settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(title=text_strategy, body=text_strategy, work=text_strategy, unicode=st.booleans())
 def test_any_text_gives_a_valid_document_or_a_located_refusal(folder, title, body, work, unicode):

@@ -297,6 +297,14 @@ def test_control_character(tmp_path, composer):
     assert (p.line, p.column) == (2, 5)
 
 
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u2029"])
+def test_invisible_unicode_line_break_is_refused_not_folded(tmp_path, char):
+    """YAML 1.1 reads NEL / LS / PS as line breaks: "0\x850" would load as "0 0". Found by the
+    hypothesis run in CI; refused with its position instead of silently changing the text."""
+    p = one(problems_of(write(tmp_path, f"a: 1\nbody: '0{char}0'\n")), "yaml.unicode-line-break")
+    assert (p.line, p.column) == (2, 9) and f"U+{ord(char):04X}" in p.message
+
+
 # ---------------------------------------------------------------------------------------------
 # 6. empty / multi-document
 

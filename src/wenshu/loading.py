@@ -18,6 +18,7 @@ the file (as given by the caller), a line where one exists, and a message in Sim
 Problem codes raised here:
 
 ``yaml.not-found`` ``yaml.read`` ``yaml.too-large`` ``yaml.encoding`` ``yaml.control-char``
+``yaml.unicode-line-break``
 ``yaml.empty`` ``yaml.multi-document`` ``yaml.syntax`` ``yaml.tab`` ``yaml.tag``
 ``yaml.duplicate-key`` ``yaml.key-type`` ``yaml.ambiguous-bool`` ``yaml.leading-zero``
 ``yaml.radix-number`` ``yaml.sexagesimal`` ``yaml.bad-number`` ``yaml.bad-date``
@@ -105,6 +106,11 @@ _RADIX_RE = re.compile(r"[-+]?0(?:[xX][0-9a-fA-F_]+|[bB][01_]+|[oO][0-7_]+)")
 _NON_PRINTABLE_RE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+
+# Characters YAML 1.1 (PyYAML) reads as line breaks although no editor shows a new line there: inside
+# a text they silently become a space or a new line, so the document would not say what the file shows.
+_UNICODE_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+_UNICODE_BREAK_NAMES = {"\x85": "下一行符 NEL", "\u2028": "行分隔符", "\u2029": "段分隔符"}
 
 _timestamp_constructor = SafeConstructor()
 
@@ -228,6 +234,9 @@ def load_yaml_text(text: str | bytes, display: str = "<输入>", *, positions: b
         raise DataError(_too_large(display, len(text)))
     if text.startswith("\ufeff"):
         text = text[1:]
+    m = _UNICODE_BREAK_RE.search(text)
+    if m:
+        raise DataError(_unicode_break_problem(text, display, m))
 
     # Composing and constructing create hundreds of thousands of small objects and no garbage
     # cycles; the cyclic GC would rescan them over and over (load time grows ~quadratically:
@@ -373,6 +382,21 @@ def _reader_problem(text: str, display: str, exc: ReaderError) -> Problem:
         column=column,
         found=exc.reason,
         hint="请删除这个不可见字符（常见于从其他软件复制粘贴的内容）",
+    )
+
+
+def _unicode_break_problem(text: str, display: str, m: re.Match) -> Problem:
+    line = text.count("\n", 0, m.start()) + 1
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    char = m.group()
+    return Problem(
+        code="yaml.unicode-line-break",
+        message=f"文件中含有不可见的 U+{ord(char):04X}（{_UNICODE_BREAK_NAMES[char]}），YAML 会把它当作换行，"
+                "生成的文书会与文件中看到的文字不同",
+        file=display,
+        line=line,
+        column=column,
+        hint="请删除这个不可见字符（常见于从网页或其他软件复制粘贴的内容）；需要换行时直接回车换行",
     )
 
 
