@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import EXAMPLES, run_main_after
 from tests.test_batch import AS_OF, tree, wenshu
-from wenshu.spool import Spool, SpoolError
+from wenshu.spool import Spool
 
 
 def test_map_multimap_and_set_move_to_disk_and_clean_up(tmp_path):

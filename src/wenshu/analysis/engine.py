@@ -36,7 +36,6 @@ from wenshu.analysis.indicators import (
     SPECS,
     Indicator,
     LibraryTotals,
-    aggregate,
     by,
     completion_date,
     LibraryEntry,

@@ -15,7 +15,6 @@ from wenshu.documents.common import (
     SOURCE_NOTICE,
     ScoreCtx,
     dimension_sentence,
-    indicator_text,
     numbered,
     score_ctx,
 )
