@@ -123,7 +123,7 @@ def build(ds, analysis) -> list[DocJob]:
     lights = "，".join(f"{k}{v}个" for k, v in d.all.lights.items() if v)
     gov_dept = district.department("区发改局")
     frame = Frame(
-        title=fmt.title_lines(f"{district.name}{year}年度投资项目综合绩效评价报告"),
+        title=fmt.title_lines(f"{district.name}{year}年度投资项目综合绩效评价报告", words=fmt.title_words(district)),
         signature=gov_dept.name if gov_dept else "区发改局",
         date=fmt.cn_date(r.report_date if r else a.as_of),
     )
@@ -148,7 +148,7 @@ def build(ds, analysis) -> list[DocJob]:
         problems=numbered(list(r.problems)) if r and r.problems else ["无。"],
         use_of_results=use,
         suggestions=numbered(suggestions) or ["无。"],
-        next_tasks=task_table(fmt.title_lines(f"{district.name}{year + 1}年投资项目绩效综合评价工作任务清单"), r.next_year_tasks, year + 1)
+        next_tasks=task_table(fmt.title_lines(f"{district.name}{year + 1}年投资项目绩效综合评价工作任务清单", words=fmt.title_words(district)), r.next_year_tasks, year + 1)
         if r and r.next_year_tasks else None,
         method=method_text(a.rules),
     )

@@ -89,7 +89,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
         att = f"{ms.label}各部门投资项目绩效综合评价改革工作督办考评得分表"
         frame = Frame(
             mark=organ.mark, number=fmt.doc_number(organ.doc_prefix, meta.issued_on.year, seq),
-            title=fmt.title_lines(title), recipients=fmt.recipients_line(district.recipients),
+            title=fmt.title_lines(title, words=fmt.title_words(district)), recipients=fmt.recipients_line(district.recipients),
             signature=organ.name, date=fmt.cn_date(meta.issued_on), sealed=True,
             attachments=attachment_notes([att]),
             cc=fmt.cc_line(district.cc) if district.cc else "", printer=organ.name, print_date=fmt.cn_date(meta.issued_on),
@@ -98,7 +98,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
             doc=frame, month=ms.label, office=organ.name, basis=f"{SOURCE_NOTICE}（港政办〔2024〕3号）",
             units_text=fmt.join_cn(names), count=len(names), units=units, rule=ms.rule_text,
             deadline=fmt.cn_date(cal.add_workdays(meta.issued_on, 15)),
-            scores=scores, attachment_title=att,
+            scores=scores, attachment_title=fmt.title_lines(att, words=fmt.title_words(district)),
         )
         src = [ds.rel(f) for f in ds.files if f.kind == "supervision" and f.model is sup]
         jobs.append(DocJob(kind="criticism" if criticise else "commendation", key=f"{sup.year}-{sup.month:02d}",

@@ -100,7 +100,7 @@ def build(ds, analysis):
         overdue = [o for o in analysis.overdue if o.open and o.project_id in members]
         problems += [o.sentence() for o in overdue[:5]]
         frame = Frame(
-            title=fmt.title_lines(f"{district.name}{year}年度{ind.name}行业投资项目绩效评价报告"),
+            title=fmt.title_lines(f"{district.name}{year}年度{ind.name}行业投资项目绩效评价报告", words=fmt.title_words(district)),
             signature=dept.name if dept else ind.department,
             date=fmt.cn_date(r.report_date if r else analysis.as_of),
         )

@@ -102,7 +102,7 @@ def build(ds, analysis):
         liangsuan = "；".join(f"{d.name}应于{fmt.cn_date(d.due)}前完成，{d.label() if d.done is None else fmt.cn_date(d.done) + '完成，' + d.label()}" for d in ls if d.due)
         liangsuan = (liangsuan + "。") if liangsuan else "项目“两算”尚未到期。"
         frame = Frame(
-            title=fmt.title_lines(f"{p.name}绩效评价报告"),
+            title=fmt.title_lines(f"{p.name}绩效评价报告", words=fmt.title_words(district, p.name)),
             signature=lead_dept.name if lead_dept else lead,
             date=fmt.cn_date(ev.evaluated_on),
             sealed=True,
