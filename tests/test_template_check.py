@@ -489,12 +489,12 @@ def test_export_edit_then_render_uses_the_edited_copy(tmp_path, examples_copy, r
     shutil.copyfile(edited, d / NOTICE)
     assert invoke("check", d / NOTICE).exit_code == 0
     out = tmp_path / "out.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out, "--templates", d)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out, "--templates", d)
     assert code == 0, err
     assert "（征求意见稿）" in rendered_text(out.read_bytes())
     # without --templates the built-in template is used
     out2 = tmp_path / "out2.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out2)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out2)
     assert code == 0, err
     assert "（征求意见稿）" not in rendered_text(out2.read_bytes())
 
