@@ -79,6 +79,7 @@ class Output:
     status: str = "planned"  # written / skipped / failed
     pdf: str = ""  # relative path of the PDF copy, when --pdf
     pages: int | None = None
+    layout: str = "版面未核验"  # the measured layout pass (wenshu.pdf.layout_pass): only with a PDF
 
 
 @dataclass
@@ -111,14 +112,14 @@ class OutputLog:
         self.kind_titles[o.kind] = o.kind_title
 
     def set_pdf(self, o: Output) -> None:
-        self._pdfs.put(o.path, (o.pdf, o.pages))
+        self._pdfs.put(o.path, (o.pdf, o.pages, o.layout, o.sha256))
         self._any_pdf = True
 
     def __iter__(self) -> Iterator[Output]:
         """Every recorded output, sorted by path (another table may be written meanwhile)."""
         for o in self._rows.values(ordered=True):
             if self._any_pdf:
-                o.pdf, o.pages = self._pdfs.get(o.path, ("", None))
+                o.pdf, o.pages, o.layout, o.sha256 = self._pdfs.get(o.path, ("", None, o.layout, o.sha256))
             yield o
 
     def documents(self) -> Iterator[Output]:
@@ -546,6 +547,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
     A PDF is redone only when its .docx changed (its sha256 is recorded in the journal). If
     LibreOffice is missing the .docx files stay, and the failure says what to install.
     """
+    from wenshu.pdf import layout_pass
     from wenshu.pdf.booklet import make_booklet
     from wenshu.pdf.pool import LibreOfficeMissing, PdfPool, count_pages
 
@@ -571,7 +573,12 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
             def progress(r) -> None:
                 o = by_pdf[str(r.pdf)]
                 if r.ok:
-                    o.pages = r.pages
+                    o.pages, o.layout = r.pages, r.layout.summary
+                    if getattr(r, "docx_sha256", None) and r.docx_sha256 != o.sha256:
+                        # The layout pass corrected the .docx: --resume must see the corrected file.
+                        o.sha256 = r.docx_sha256
+                        journal.write(json.dumps({"path": o.path, "context": o.context_sha256, "template": o.template_sha256,
+                                                  "sha256": o.sha256}, ensure_ascii=False) + "\n")
                     journal.write(json.dumps({"path": o.pdf, "pdf_of": o.path, "docx_sha256": o.sha256}, ensure_ascii=False) + "\n")
                     journal.flush()
                 else:
@@ -581,7 +588,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
                 if on_progress:
                     on_progress(1, 0)
 
-            pool.convert_many([(out / o.path, out / o.pdf) for o in chunk], progress=progress)
+            layout_pass.convert_many(pool, [(out / o.path, out / o.pdf) for o in chunk], progress=progress)
 
         # A page of documents at a time: the pool stays busy, and nothing per document is held.
         chunk: list[Output] = []
@@ -590,6 +597,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal_path: Path,
             pdf = out / o.pdf
             if pdf.is_file() and done_pdfs.get(o.pdf) == o.sha256:
                 o.pages = count_pages(pdf)
+                o.layout = layout_pass.verify(out / o.path, pdf).summary
                 log.set_pdf(o)
                 if on_progress:
                     on_progress(1, 0)
@@ -679,9 +687,9 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
 # ─── manifest ───────────────────────────────────────────────────────────────────────────────────
 
 MANIFEST_FIELDS = ["path", "kind", "kind_title", "department", "title", "key", "sources", "template", "template_sha256",
-                   "sha256", "pdf", "pages", "status"]
+                   "sha256", "pdf", "pages", "layout", "status"]
 CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题", "编号", "数据来源", "模板", "模板sha256", "sha256",
-               "PDF", "页数", "状态"]
+               "PDF", "页数", "版面", "状态"]
 
 
 def write_manifest(out: Path, result: BatchResult) -> None:
@@ -733,12 +741,12 @@ def write_manifest(out: Path, result: BatchResult) -> None:
 
         for n, o in enumerate(log.documents(), 1):
             w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
-                        o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, "正常"])
+                        o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, o.layout, "正常"])
             if n % 256 == 0:
                 drain()
         for b in booklets:
             w.writerow([b["path"], "booklet", "文书汇编", b["department"], f"{b['department']}文书汇编", "", "", "", "", "",
-                        b["path"], b["pages"], "正常"])
+                        b["path"], b["pages"], "", "正常"])
         drain()
 
     atomic_write(out / "manifest.csv", write_csv, force=True)
