@@ -100,9 +100,12 @@ def test_every_example_title_is_whole_word_and_shaped(batch_titles, district_wor
     ("黄石港区颐阳路道路提升改造工程绩效评价报告", ("颐阳路道路提升改造工程",), ["黄石港区颐阳路道路提升改造工程", "绩效评价报告"]),
     ("黄石港区2024年度住房保障与城市更新行业投资项目绩效评价报告", ("住房保障与城市更新",),
      ["黄石港区2024年度住房保障与城市更新", "行业投资项目绩效评价报告"]),
-    # the issuing organ on a line of its own, then a balanced rest
+    # two lines of a trapezoid, the number kept with its unit
+    ("某区人民政府办公室关于开展2025年度政府投资项目“两算”专项清理工作的通知", (),
+     ["某区人民政府办公室关于开展2025年度", "政府投资项目“两算”专项清理工作的通知"]),
+    # an inverted trapezoid of whole words (19 字 a line: an organ line would need four lines)
     ("区人民政府办公室关于印发《黄石港区加快推动投资项目绩效综合评价改革工作方案（试行）》的通知", (),
-     ["区人民政府办公室", "关于印发《黄石港区加快推动投资项目", "绩效综合评价改革工作方案（试行）》的通知"]),
+     ["区人民政府办公室关于印发《黄石港区", "加快推动投资项目绩效综合评价", "改革工作方案（试行）》的通知"]),
 ])
 def test_known_titles(title, words, expected):
     assert fmt.title_lines(title, words=words).split("\n") == expected

@@ -374,7 +374,7 @@ FILTERS["parse_doc_number"] = parse_doc_number  # type: ignore[assignment]
 # fit, the one whose lines are closest to equal length and form a trapezoid (each line no shorter,
 # or no longer, than the one above) or a diamond (longest in the middle) wins.
 
-TITLE_MAX_ZI = 20  # a 2号 (22 pt) title holds 20 字 in the 156 mm text area: 442.2 pt / 22 pt = 20.1
+TITLE_MAX_ZI = 19  # a 2号 (22 pt) title: 442.2 pt / 22 pt = 20.1 字 in theory; LibreOffice wraps a 20-字 line (measured)
 
 _NO_LINE_START = "，。、；：？！）》」』”’〕】…%"
 _NO_LINE_END = "（《「『“‘〔【"
@@ -497,7 +497,7 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
     Lines break only between words (jieba's segmentation, plus ``words``: the district's organs,
     departments, industries, project names, see ``title_words``), never inside a number and its
     unit, never before closing or after opening punctuation. Of the breaks that keep every line
-    within ``max_zi`` 字 (20 for a 2号 title), the chosen one has the fewest lines, a trapezoid or
+    within ``max_zi`` 字 (19 for a 2号 title), the chosen one has the fewest lines, a trapezoid or
     diamond shape, and lines of nearly equal length. Deterministic: same title, same lines.
     """
     import itertools

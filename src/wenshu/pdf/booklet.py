@@ -260,7 +260,7 @@ def make_booklet(title: str, items: list[tuple], out: Path, *, pool=None, sort: 
             contents_pages = 1
             for _ in range(4):  # the contents may need more than one page; its length shifts the file pages
                 front = contents_pages + contents_pages % 2
-                starts = [front + (s - 1) for s in printed]
+                starts = [front + s for s in printed]
                 shown = printed if renumbered else starts
                 docx = contents_docx(title, [(n, s) for (n, _p, _r), s in zip(readers, shown)], tmpdir / "contents.docx")
                 res = pool.convert(docx, tmpdir / "contents.pdf")
@@ -272,7 +272,7 @@ def make_booklet(title: str, items: list[tuple], out: Path, *, pool=None, sort: 
             if not renumbered:
                 # file pages, counting the contents: recompute with the final contents length
                 front = contents_pages + contents_pages % 2
-                starts = [front + (s - 1) for s in printed]
+                starts = [front + s for s in printed]
             writer = PdfWriter()
             writer.append(str(tmpdir / "contents.pdf"), import_outline=False)
             size = writer.pages[0].mediabox

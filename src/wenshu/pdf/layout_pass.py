@@ -49,7 +49,7 @@ MAX_ROUNDS = 3
 
 PT_PER_MM = 72 / 25.4
 TEXT_BOTTOM_PT = (gb.PAPER_HEIGHT.value - gb.MARGIN_BOTTOM.value) * PT_PER_MM  # from the page top
-IMPRINT_BOTTOM_TOLERANCE_MM = 10  # the 印发 line's glyphs sit above the last rule by a line's leading
+IMPRINT_BOTTOM_TOLERANCE_MM = 8  # the 印发 baseline sits above the last rule by the line's descent and leading
 
 SIG_STYLES = ("GwSignature", "GwDate", "GwJointSignature")
 NOTE_STYLE = "GwNote"
@@ -74,7 +74,8 @@ class LayoutReport:
         if self.status == VERIFIED and self.corrections:
             return f"{VERIFIED}（已校正：{'；'.join(self.corrections)}）"
         if self.status == FAILED:
-            return f"{FAILED}：{'；'.join(self.problems)}"
+            done = f"（已校正：{'；'.join(self.corrections)}）" if self.corrections else ""
+            return f"{FAILED}：{'；'.join(self.problems)}{done}"
         return self.status
 
 
@@ -192,11 +193,13 @@ class Measurement:
     lone_signature_pages: list[int]
     lone_note_pages: list[int]
     missing: str  # characters of the .docx not found in the PDF
+    imprint_lines: int = 2  # lines the 版记 takes on its page
+    pushed: bool = False  # the page before the 版记 page is half empty: the float pushed a block over
 
 
 def measure(pdf: Path, facts: DocxFacts) -> Measurement:
     pages = pdf_lines(pdf)
-    imprint_page, imprint_bottom, alone = None, None, False
+    imprint_page, imprint_bottom, alone, imprint_lines = None, None, False, 2
     lone_sig, lone_note = [], []
     for i, page in enumerate(pages, 1):
         lines = content_lines(page)
@@ -206,8 +209,10 @@ def measure(pdf: Path, facts: DocxFacts) -> Measurement:
             hits = [ln for ln in lines if ln.text.endswith(facts.imprint_text[-12:])]
             imprint_bottom = max(ln.bottom for ln in hits) if hits else None
             # Nothing on the page but the 版记 (抄送 lines, the 印发 line).
-            alone = all(any(ln.text in t for t in facts.imprint_texts) for ln in lines)
-        texts = [ln.text for ln in lines]
+            own = [ln for ln in lines if any(ln.text in t for t in facts.imprint_texts)]
+            alone = len(own) == len(lines)
+            imprint_lines = max(1, len(own))
+        texts = [ln.text for ln in lines if not any(ln.text in t for t in facts.imprint_texts)]
         if texts:
             sig_like = [t for t in texts if any(t in s or s in t for s in facts.signature_texts)]
             note_like = [t for t in texts if any(t in s or s in t for s in facts.note_texts)]
@@ -220,17 +225,64 @@ def measure(pdf: Path, facts: DocxFacts) -> Measurement:
         for ln in page:
             pdf_chars.update(ln.text)
     missing = "".join(sorted((facts.chars - pdf_chars).elements()))
-    return Measurement(len(pages), imprint_page, imprint_bottom, alone, lone_sig, lone_note, missing)
+    pushed = False
+    if imprint_page and imprint_page > 1 and not alone:
+        before = content_lines(pages[imprint_page - 2])
+        top = gb.MARGIN_TOP.value * PT_PER_MM
+        half = top + gb.TEXT_HEIGHT.value * PT_PER_MM / 2
+        pushed = bool(before) and max(ln.bottom for ln in before) < half
+    return Measurement(len(pages), imprint_page, imprint_bottom, alone, lone_sig, lone_note, missing,
+                       imprint_lines, pushed)
 
 
 # ─── corrections on the .docx ───────────────────────────────────────────────────────────────────
 
 
 def _imprint_table(body):
+    found = None
     for tbl in body.iter(_Q + "tbl"):
-        if tbl.find(f"{_Q}tblPr/{_Q}tblpPr") is not None and any(_pstyle(p) == IMPRINT_STYLE for p in tbl.iter(_Q + "p")):
-            return tbl
-    return None
+        if any(_pstyle(p) == IMPRINT_STYLE for p in tbl.iter(_Q + "p")):
+            found = tbl
+    return found
+
+
+def _block_start(tbl):
+    """The first element of the 版记 block: the one-twip paragraphs before the table belong to it."""
+    start = tbl
+    q = tbl.getprevious()
+    while q is not None and q.tag == _Q + "p" and _pstyle(q) == IMPRINT_STYLE and not _norm(_ptext(q)):
+        start = q
+        q = q.getprevious()
+    return start
+
+
+def _imprint_own_page(root, lines: int) -> bool:
+    """The 版记 on a page of its own, in the text flow instead of floating: LibreOffice pushed a whole
+    table over the floating 版记 onto the next page. A spacer of exact height puts its last rule
+    on the bottom edge of the text area (all 版记 lines have exact line heights)."""
+    body = root.find(_Q + "body")
+    tbl = _imprint_table(body)
+    if tbl is None:
+        return False
+    tblpr = tbl.find(_Q + "tblPr")
+    if tblpr is None or tblpr.find(_Q + "tblpPr") is None:
+        return False  # already in the flow on a page of its own
+    for tag in ("tblpPr", "tblOverlap"):
+        el = tblpr.find(_Q + tag) if tblpr is not None else None
+        if el is not None:
+            tblpr.remove(el)
+    start = _block_start(tbl)
+    start.addprevious(_tiny_paragraph(page_break=True))
+    spacer = _tiny_paragraph(page_break=False)
+    # text height − the 版记 lines − its three rules (1 + 0.75 + 1 pt) and a little room
+    height = gb.TEXT_HEIGHT_TWIPS - lines * gb.IMPRINT_LINE_PITCH.value - 200
+    spacer.find(f"{_Q}pPr/{_Q}spacing").set(_Q + "line", str(height))
+    tbl.addprevious(spacer)
+    for p in list(tbl.iter(_Q + "p"))[:-1]:
+        ppr = p.find(_Q + "pPr")
+        if ppr is not None and ppr.find(_Q + "keepNext") is None:
+            _insert_ppr(ppr, etree.Element(_Q + "keepNext"))  # the 版记 rows stay on one page
+    return True
 
 
 def _tiny_paragraph(page_break: bool, sect=None):
@@ -268,8 +320,9 @@ def _blank_page_before_imprint(root) -> bool:
     if tbl is None or final is None:
         return False
     first = copy.deepcopy(final)
-    tbl.addprevious(_tiny_paragraph(page_break=False, sect=first))  # ends the numbered section
-    tbl.addprevious(_tiny_paragraph(page_break=True))  # the blank page, then the 版记 page
+    start = _block_start(tbl)
+    start.addprevious(_tiny_paragraph(page_break=False, sect=first))  # ends the numbered section
+    start.addprevious(_tiny_paragraph(page_break=True))  # the blank page, then the 版记 page
     for ref in final.findall(_Q + "footerReference"):
         final.remove(ref)
     for kind in ("even", "default"):
@@ -385,6 +438,26 @@ def _rewrite(data: bytes, root, extra: dict[str, bytes] | None = None) -> bytes:
     return buf.getvalue()
 
 
+def _adjust_spacer(root, baseline: float) -> bool:
+    """The flowing 版记's spacer lengthened (or shortened) by what the PDF shows is missing, so the
+    印发 line comes to 12 pt above the text-area bottom, well inside the tolerance."""
+    tbl = _imprint_table(root.find(_Q + "body"))
+    spacer = tbl.getprevious() if tbl is not None else None
+    sp = spacer.find(f"{_Q}pPr/{_Q}spacing") if spacer is not None and spacer.tag == _Q + "p" else None
+    if sp is None or int(sp.get(_Q + "line", "0")) < 1000:
+        return False
+    delta = int((TEXT_BOTTOM_PT - 12 - baseline) * 20)  # aim inside the tolerance: an overshoot would start a new page
+    if abs(delta) < 20:
+        return False
+    sp.set(_Q + "line", str(int(sp.get(_Q + "line")) + delta))
+    return True
+
+
+def _at_bottom(baseline: float) -> bool:
+    """The 印发 line's baseline lies within a line of the text-area bottom (its last rule is on it)."""
+    return TEXT_BOTTOM_PT - IMPRINT_BOTTOM_TOLERANCE_MM * PT_PER_MM <= baseline <= TEXT_BOTTOM_PT + 2
+
+
 def plan_corrections(m: Measurement, facts: DocxFacts, root) -> list[str]:
     """Apply to ``root`` the corrections ``m`` calls for; return their Chinese descriptions."""
     done = []
@@ -394,6 +467,11 @@ def plan_corrections(m: Measurement, facts: DocxFacts, root) -> list[str]:
         done.append("正文末行移至署名页")
     if done:
         return done  # re-measure before moving the 版记: the page count may change
+    off_bottom = m.imprint_bottom is not None and not _at_bottom(m.imprint_bottom)
+    if (m.pushed or off_bottom) and _imprint_own_page(root, m.imprint_lines):
+        return ["版记另起一页置于版心底部"]
+    if off_bottom and m.imprint_alone and _adjust_spacer(root, m.imprint_bottom):
+        return ["版记末行对齐版心下边缘"]
     if facts.even_page and m.imprint_page is not None and m.imprint_page == m.pages and m.pages % 2 == 1:
         if m.imprint_alone:
             if _blank_page_before_imprint(root):
@@ -448,8 +526,7 @@ def problems(m: Measurement, facts: DocxFacts) -> list[str]:
                 out.append(f"版记不在最后一页（第{m.imprint_page}页，共{m.pages}页）")
             if facts.even_page and m.imprint_page % 2:
                 out.append(f"版记在奇数页（第{m.imprint_page}页）")
-            if m.imprint_bottom is not None and not (
-                    TEXT_BOTTOM_PT - IMPRINT_BOTTOM_TOLERANCE_MM * PT_PER_MM <= m.imprint_bottom <= TEXT_BOTTOM_PT + 2):
+            if m.imprint_bottom is not None and not _at_bottom(m.imprint_bottom):
                 out.append("版记末行不在版心下边缘")
     if m.lone_signature_pages:
         out.append(f"第{m.lone_signature_pages[0]}页只有署名和成文日期")
