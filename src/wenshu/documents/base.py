@@ -155,7 +155,7 @@ def task_table(title: str, items: Iterable[Any], year: int | None = None) -> Tas
 
 def due_text(item: Any, year: int | None) -> str:
     if item.due_date is not None:
-        return fmt.cn_date(item.due_date) + "前"
+        return fmt.date_before(item.due_date)
     if item.due_month_end is not None:
         y, m = item.due_month
         return fmt.month_end_label(y, m, ref_year=year)
@@ -196,6 +196,8 @@ class DocumentKind:
     build: Callable[..., Any]  # build(ds, analysis) -> list or iterator of DocJob
     needs_analysis: bool = True
     estimate: Callable[..., int] | None = None  # job count without building them (lazy kinds)
+    # The 统计截止日 its documents state (cutoffs(ds, as_of) -> dates), analysed in the same pass.
+    cutoffs: Callable[..., Any] | None = None
 
 
 REGISTRY: dict[str, DocumentKind] = {}

@@ -32,6 +32,7 @@ class EvaluationInput(WenshuModel):
     project: str = Field(title="项目编号", description="被评价项目的平台项目编号")
     basis: str = Field(title="评价依据", description="政府投资项目对照可行性研究报告，社会投资项目对照项目策划书，写明文件名称", min_length=4)
     evaluated_on: dt.date = Field(title="评价日期", description="评价报告日期")
+    data_as_of: dt.date | None = Field(default=None, title="统计截止日", description="报告中数据的截止日期，不晚于评价日期；不写为评价日期")
     evaluators: list[Evaluator] = Field(title="评价单位", description="政府投资项目：区发改局会同区财政局、行业主管部门；社会投资项目：区发改局会同区科经局、区商务局等", min_length=1)
     extra_indicators: list[ExtraIndicator] = Field(default_factory=list, title="补充指标", description="平台数据以外的指标（如满意度），计入对应维度")
     findings: list[str] = Field(default_factory=list, title="主要成效和经验", description="逐条列出")

@@ -184,6 +184,83 @@ def multiple(value: Exact | None, places: int = 2) -> str:
     return f"{_fixed(_exact(value, 'multiple'), places, group=False)}倍"
 
 
+def number(value: Exact | None, places: int = 2) -> str:
+    """A plain quantity without trailing zeros: 30 → "30", Decimal("12.50") → "12.5"; at most
+    ``places`` decimals (ROUND_HALF_UP). None → "—"."""
+    if value is None:
+        return MISSING
+    q = _exact(value, "number").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(q, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def points(value: Exact | None) -> str:
+    """A score out of 100 → "85.8分" (one decimal, ROUND_HALF_UP). None → "—"."""
+    if value is None:
+        return MISSING
+    return f"{_fixed(_exact(value, 'points'), 1, group=False)}分"
+
+
+def count(n: int, measure: str = "个") -> str:
+    """A count with its measure word: 3 → "3个"."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"count needs an int, got {type(n).__name__}")
+    return f"{n}{measure}"
+
+
+def quoted(text: str) -> str:
+    """A term quoted in running text: “良”."""
+    return f"“{text}”"
+
+
+def date_before(d: date | datetime) -> str:
+    """A deadline written as a date: "2025年9月30日前"."""
+    return f"{cn_date(d)}前"
+
+
+def with_unit(name: str, unit: str) -> str:
+    """A table heading with its unit: "总投资（万元）"."""
+    return f"{name}（{unit}）"
+
+
+def attachment_labels(n: int) -> list[str]:
+    """GB/T 9704 7.3.7: one attachment is "附件", several are "附件1" "附件2" …"""
+    if n == 1:
+        return ["附件"]
+    return [f"附件{i}" for i in range(1, n + 1)]
+
+
+def book_title(title: str) -> str:
+    """A document or book named in running text: "《…》" (GB/T 15834 书名号), never doubled."""
+    t = (title or "").strip()
+    if t.startswith("《") and t.endswith("》"):
+        return t
+    return f"《{t}》"
+
+
+# Measure words of things counted one by one (个学位, 家, 人次/年, 辆/日 ...): their quantities are
+# whole numbers, so "756个学位", never "756.00个学位".
+COUNT_MEASURES = frozenset("个家人户套间张床辆台所座处项次名位条栋幢件份只")
+
+
+def quantity(value: Exact | None, unit: str) -> str:
+    """A quantity with its unit, its precision taken from the unit: a count (unit starting with a
+    measure word such as 个、家、辆) is a whole number; any other unit shows at most two decimals
+    without trailing zeros. "%" → ``percent``; "万元" → ``money``. None → "—"."""
+    if value is None:
+        return MISSING
+    unit = (unit or "").strip()
+    if unit == "%":
+        return percent(value)
+    if unit == "万元":
+        return money(value)
+    if unit[:1] in COUNT_MEASURES:
+        return f"{number(value, 0)}{unit}"
+    return f"{number(value)}{unit}"
+
+
 # ─── Chinese numerals and heading ordinals ────────────────────────────────────────────────────
 
 _DIGITS = "零一二三四五六七八九"
