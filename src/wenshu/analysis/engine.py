@@ -129,13 +129,17 @@ class Analysis:
     _others: dict = field(default_factory=dict, repr=False)
 
     def at(self, day: date) -> Analysis:
-        """The analysis as of ``day`` (requested with ``analyze(..., also=[day])``)."""
+        """The analysis as of ``day``: computed in the same pass when requested with
+        ``analyze(..., also=[day])``, otherwise by another pass now (and kept)."""
         if day == self.as_of:
             return self
-        try:
-            return self._others[day]
-        except KeyError:
-            raise KeyError(f"analysis as of {day} was not requested (analyze(..., also=...))") from None
+        got = self._others.get(day)
+        if got is None:
+            c = self._context
+            got = analyze(c.ds, day, self.rules, compact=isinstance(self.projects, SpooledSeq))
+            got.rules_source, got._others = self.rules_source, self._others
+            self._others[day] = got
+        return got
 
     def detail_at(self, p: Project, day: date) -> ProjectAnalysis:
         """One project's full analysis as of any ``day`` (a project report's own 统计截止日)."""

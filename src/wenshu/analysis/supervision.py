@@ -180,8 +180,9 @@ def score_record(rec: DeptMonthRecord, year: int, month: int, judged_on: date,
     report = None
     if must or rec.settlement_report_on is not None:
         report = monthly_report_deadline(ny, nm, by(rec.settlement_report_on, judged_on), judged_on)
-        values = dict(month=YearMonth(year, month), due=report.due,
-                      recipient=report_recipient(district, rec.department) or "")
+        recipient = report_recipient(district, rec.department)
+        to = fact("supervision.to", recipient=recipient) if recipient else fact("supervision.to_unknown")
+        values = dict(month=YearMonth(year, month), due=report.due, to=to)
         if report.status is Status.ON_TIME:
             rate = HUNDRED
             detail = fact("supervision.report_on_time", done=report.done, **values)
