@@ -70,7 +70,10 @@ def compile_template(key: str, *, templates_dir: Path | None = None, template_fi
 
 
 def core_for(job: DocJob) -> dict:
-    return {"title": job.title, "subject": REGISTRY[job.kind].title, "creator": "wenshu", "date": job.date}
+    # The author a reader sees in Word's document properties is the signing organ, not the software.
+    doc = getattr(job.context, "doc", None)
+    author = getattr(doc, "signature", "") or (job.department or "")
+    return {"title": job.title, "subject": REGISTRY[job.kind].title, "creator": author, "date": job.date}
 
 
 def render_job(job: DocJob, out: Path, *, compiled: CompiledTemplate | None = None, force: bool = False) -> Path:

@@ -105,7 +105,7 @@ class AnnualReportContext(Ctx):
     doc: Frame = Field(title="公文要素", description="标题、署名、日期、附件说明")
     basis: BasisCtx = Field(title="依据文件", description="本区改革工作方案的名称和发文字号")
     district: str = Field(title="区名", description="如 某区")
-    lead: str = Field(title="牵头部门", description="简称，如 区发改局")
+    lead: str = Field(title="牵头部门", description="牵头部门的简称")
     year: int = Field(title="评价年度", description="年度")
     as_of: str = Field(title="统计截止日", description="如 2025年6月26日")
     project_count: int = Field(title="项目数", description="统计截止日纳入绩效平台管理的项目数")

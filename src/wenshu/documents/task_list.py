@@ -16,6 +16,8 @@ class TaskListContext(Ctx):
     table: TaskTable = Field(title="任务清单表", description="序号、重点工作、责任单位、完成时间")
 
 
+# The item key of the whole district's list ("2024-全区"), as `wenshu render --item` takes it.
+WHOLE_DISTRICT = "全区"
 INDUSTRY_COLLECTIVES = {"各行业主管部门", "区各行业主管部门"}
 
 
@@ -31,7 +33,7 @@ def build(ds, analysis=None) -> list[DocJob]:
     w = load_wording(ds.root)
     for key, tl in sorted(ds.task_lists.items()):
         jobs.append(DocJob(
-            kind="task_list", key=f"{tl.year}-全区", title=tl.title,
+            kind="task_list", key=f"{tl.year}-{WHOLE_DISTRICT}", title=tl.title,
             context=TaskListContext(label="附件", table=task_table(fmt.title_lines(tl.title), tl.items, tl.year)),
             sources=[key],
         ))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import Field, create_model, model_validator
+from pydantic import Field, create_model, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from wenshu.models.base import WenshuModel
@@ -49,8 +49,8 @@ def placeholders(text: str) -> set[str]:
     try:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
-        raise PydanticCustomError("wording.braces", "说法中的花括号不成对（{e}）；字面花括号请写成 {{{{ 或 }}}}",
-                                  {"e": str(exc)}) from None
+        raise PydanticCustomError("wording.braces",
+                                  "说法中的花括号不成对；引用数值写成 {名称}，要写花括号本身请连写两个：{{ 或 }}", {}) from None
 
 
 def default_wording_text() -> str:
@@ -67,21 +67,20 @@ def default_specs() -> dict[str, PhraseSpec]:
 
 
 class _PhrasesBase(WenshuModel):
-    @model_validator(mode="after")
-    def _values_known(self):
-        specs = default_specs()
-        for name in type(self).model_fields:
-            text = getattr(self, name)
-            if text is None:
-                continue
-            key = name.replace("__", ".")
-            unknown = placeholders(text) - set(specs[key].values)
-            if unknown:
-                allowed = "、".join(f"{{{n}}}（{t}）" for n, t in specs[key].values.items()) or "无"
-                raise PydanticCustomError(
-                    "wording.value", "说法“{k}”中的 {{{v}}} 不是这句话可用的值；可用：{a}",
-                    {"k": key, "v": "}、{".join(sorted(unknown)), "a": allowed})
-        return self
+    @field_validator("*", mode="after")
+    @classmethod
+    def _values_known(cls, text, info):
+        if text is None:
+            return text
+        key = info.field_name.replace("__", ".")
+        spec = default_specs()[key]
+        unknown = placeholders(text) - set(spec.values)
+        if unknown:
+            allowed = "、".join(f"{{{n}}}（{t}）" for n, t in spec.values.items()) or "无（这句话不引用数值）"
+            raise PydanticCustomError(
+                "wording.value", "说法中的 {v} 不是这句话可用的值；可用的值：{a}",
+                {"v": "、".join("{" + n + "}" for n in sorted(unknown)), "a": allowed})
+        return text
 
 
 @lru_cache(maxsize=1)

@@ -79,7 +79,7 @@ def _check_month(month: int) -> None:
 
 
 class DocNumber(NamedTuple):
-    """A parsed 发文字号: 港政办〔2024〕3号 → ("港政办", 2024, 3)."""
+    """A parsed 发文字号: 某政办〔2024〕3号 → ("某政办", 2024, 3)."""
 
     prefix: str
     year: int
@@ -90,7 +90,7 @@ class DocNumber(NamedTuple):
 
 
 def doc_number(prefix: str, year: int, seq: int) -> str:
-    """("港政办", 2024, 3) → "港政办〔2024〕3号".
+    """("某政办", 2024, 3) → "某政办〔2024〕3号".
 
     7.2.5: the year in full inside 〔〕 (U+3014/U+3015, not [] 【】 ()), the sequence number without
     "第" and without zero padding (1, not 01), followed by "号".
@@ -109,14 +109,14 @@ _DOC_NUMBER_RE = re.compile(r"^\s*(?P<prefix>[^〔〕\s]+?)〔(?P<year>\d{4})〕
 
 
 def parse_doc_number(text: str) -> DocNumber:
-    """"港政办〔2024〕3号" → DocNumber("港政办", 2024, 3); the inverse of ``doc_number``.
+    """"某政办〔2024〕3号" → DocNumber("某政办", 2024, 3); the inverse of ``doc_number``.
 
     Strict on purpose: "[2024]", "【2024】", "第3号" and "03号" are the very mistakes 7.2.5 rules out,
     so they raise ``ValueError`` instead of being silently repaired.
     """
     m = _DOC_NUMBER_RE.match(text or "")
     if not m:
-        raise ValueError(f"发文字号格式应为“机关代字〔年份〕序号号”，如“港政办〔2024〕3号”：{text!r}")
+        raise ValueError(f"发文字号格式应为“机关代字〔年份〕序号号”，如“某政办〔2024〕3号”：{text!r}")
     return DocNumber(m["prefix"], int(m["year"]), int(m["seq"]))
 
 
@@ -223,6 +223,20 @@ def date_before(d: date | datetime) -> str:
 def with_unit(name: str, unit: str) -> str:
     """A table heading with its unit: "总投资（万元）"."""
     return f"{name}（{unit}）"
+
+
+# 7.3.4: the 附件说明 starts with this label; continuation lines are indented by its width.
+ATTACHMENT_NOTE_LABEL = "附件："
+
+
+def responsibility(lead: Sequence[str], units: Sequence[str]) -> str:
+    """A task's responsibility line as the reform notice writes it: "（牵头单位：甲；责任单位：乙、丙）"."""
+    parts = []
+    if lead:
+        parts.append(f"牵头单位：{join_cn(lead)}")
+    if units:
+        parts.append(f"责任单位：{join_cn(units)}")
+    return f"（{'；'.join(parts)}）" if parts else ""
 
 
 def attachment_labels(n: int) -> list[str]:
@@ -388,7 +402,7 @@ def recipients_line(organs: Sequence[Any] | None) -> str:
 
     A flat list is a list of categories, separated by "，"; in a list of lists, organs of one kind
     are separated by "、" and kinds by "，", as in the source notice:
-    [["江北管理区", "各街道办事处"], ["区直各部门"]] → "江北管理区、各街道办事处，区直各部门："
+    [["某管理区", "各街道办事处"], ["区直各部门"]] → "某管理区、各街道办事处，区直各部门："
     """
     groups = _groups(organs)
     if not groups:
