@@ -113,3 +113,34 @@ def test_a_kind_without_its_input_is_not_produced(tmp_path):
     assert r.returncode == 0, r.stderr
     kinds = {p.parent.name for p in out.rglob("*.docx")}
     assert kinds == {"通知", "任务清单"}  # no annual report of "0个项目", no empty industry report
+
+
+def test_validate_warns_where_a_document_would_say_something_untrue(tmp_path):
+    import yaml
+
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES, data)
+    ev = data / "evaluations.yaml"
+    ev.write_text(ev.read_text(encoding="utf-8").replace("  evaluated_on: 2025-04-11\n",
+                                                          "  evaluated_on: 2025-04-11\n  data_as_of: 2025-11-30\n", 1),
+                  encoding="utf-8")
+    sup = data / "supervision" / "2025-10.yaml"
+    doc = yaml.safe_load(sup.read_text(encoding="utf-8"))
+    quiet = next(i for i, r in enumerate(doc["records"]) if not r.get("warnings_received"))
+    text = sup.read_text(encoding="utf-8").replace("issued_on: 2025-11-20", "issued_on: 2025-10-28")
+    lines = text.splitlines()
+    at = [n for n, line in enumerate(lines) if line.startswith("- department:")][quiet]
+    lines.insert(at + 1, "  highlights:\n  - 预警项目全部明确整改时限。")
+    sup.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = wenshu("validate", data)
+    assert r.returncode == 0, r.stderr  # warnings: the documents are still produced
+    assert "[coherence.after-date]" in r.stderr and "evaluations.yaml，第" in r.stderr
+    assert "[coherence.highlight]" in r.stderr and "当月没有收到预警" in r.stderr
+    assert "[coherence.bulletin-early]" in r.stderr
+
+
+def test_the_wording_doc_is_current():
+    from wenshu.wording import wording_doc
+
+    doc = ROOT / "docs" / "措辞.md"
+    assert doc.read_text(encoding="utf-8") == wording_doc(), "运行 python -m wenshu.wording docs/措辞.md"

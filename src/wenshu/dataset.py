@@ -612,6 +612,9 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                     for key in ("lead", "units"):
                         for j, u in enumerate(getattr(s.responsibility, key)):
                             check_unit(sf, (*loc, "responsibility", key, j), u, "责任单位", collective=True)
+    from wenshu import coherence
+
+    coherence.check(ds, col, Ref)
 
 
 def _sections(n: NoticeFile) -> Iterable[tuple[tuple, Section]]:

@@ -88,7 +88,9 @@ def format_value(w: Wording, v: Any) -> str:
     if isinstance(v, YearMonth):
         return fmt.cn_month(v.year, v.month)
     if isinstance(v, (list, tuple)):
-        return fmt.join_cn([format_value(w, x) for x in v])
+        # Several phrases (each with its own commas) are separated by semicolons; names by 、.
+        sep = "；" if v and all(isinstance(x, Fact) for x in v) else "、"
+        return fmt.join_cn([format_value(w, x) for x in v], sep=sep)
     raise TypeError(f"cannot word a {type(v).__name__}")
 
 
@@ -138,3 +140,54 @@ def load_wording(data_dir: Path | str | None = None) -> Wording:
     _CACHE.clear()
     _CACHE[key] = w
     return w
+
+
+GROUPS = {
+    "light": "红黄绿灯原因", "appraisal": "论证事项", "deadline": "期限名称和完成情况", "overdue": "逾期事项",
+    "supervision": "督办考评事实（通报表彰、通报批评）", "indicator": "指标", "title": "标题", "file": "文件名",
+    "annual": "年度报告",
+}
+
+
+def wording_doc() -> str:
+    """docs/措辞.md: every phrase, what it is for, the values it may use and its default text."""
+    lines = [
+        "# 措辞：公文中随情况变化的短句",
+        "",
+        "报告、通报中固定的句子在 `templates/` 的 Word 模板里，办公室直接在 Word/WPS 中修改。"
+        "随情况变化的短句（红黄绿灯原因、期限完成情况、督办考评事实、标题和文件名）的默认说法在 "
+        "`wenshu/documents/wording_default.yaml`；各区在数据目录建 `wording.yaml`，只写要改的键：",
+        "",
+        "```yaml",
+        "kind: wording",
+        "phrases:",
+        "  light.start.overdue: 计划于{planned}开工，截至{as_of}已逾期{days}天仍未开工",
+        "```",
+        "",
+        "说法中用 `{名称}` 引用下表“可用的值”，值已按公文格式写好（日期“2025年3月1日”、金额“1,250.00万元”、"
+        "比率“85.3%”）；写了不存在的键或不可用的值，`wenshu validate` 指出文件、行和可用的值。",
+        "本文由 `python -m wenshu.wording docs/措辞.md` 生成，与默认措辞文件保持一致（测试检查）。",
+        "",
+    ]
+    specs = default_specs()
+    for prefix, heading in GROUPS.items():
+        keys = [k for k in specs if k.split(".")[0] == prefix]
+        if not keys:
+            continue
+        lines += [f"## {heading}", "", "| 键 | 用在哪里 | 可用的值 | 默认说法 |", "|---|---|---|---|"]
+        for k in keys:
+            s = specs[k]
+            values = "；".join(f"`{{{n}}}` {t}" for n, t in s.values.items()) or "—"
+            text = s.text.replace("|", "\\|") or "（空）"
+            lines.append(f"| `{k}` | {s.title} | {values} | {text} |")
+        lines.append("")
+    missing = [k for k in specs if k.split(".")[0] not in GROUPS]
+    if missing:
+        raise ValueError(f"wording keys without a group: {missing}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m wenshu.wording docs/措辞.md
+    import sys
+
+    Path(sys.argv[1]).write_text(wording_doc(), encoding="utf-8")
