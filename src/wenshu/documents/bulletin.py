@@ -11,6 +11,7 @@ from pydantic import Field
 from wenshu.analysis.workdays import WorkdayCalendar
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, attachment_notes, register
 from wenshu.documents.common import SOURCE_NOTICE
+from wenshu.numbers import bulletin_title, seq_of
 from wenshu.official import fmt
 
 
@@ -61,10 +62,13 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
         ms = by_month.get((sup.year, sup.month))
         if meta is None or ms is None:
             continue
-        seq = meta.criticism_seq if criticise else meta.commendation_seq
         chosen = ms.criticised if criticise else ms.commended
-        if seq is None or not chosen:
+        field = "criticism_seq" if criticise else "commendation_seq"
+        if not chosen or not (meta.criticism if criticise else meta.commendation):
             continue
+        seq = seq_of(ds, next(ds.rel(f) for f in ds.files if f.kind == "supervision" and f.model is sup), f"bulletin.{field}",
+                     getattr(meta, field), organ=meta.organ, year=meta.issued_on.year, date=meta.issued_on,
+                     title=bulletin_title(sup.year, sup.month, "criticism" if criticise else "commendation"))
         organ = district.organ(meta.organ)
         names = [d.department for d in chosen]
         units = []
