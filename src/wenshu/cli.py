@@ -303,8 +303,7 @@ def numbers_cmd(data: Path, organ: str | None, year: str | None, as_csv: bool) -
         click.echo(p.format(), err=True)
         click.echo("", err=True)
     if as_csv:
-        sys.stdout.buffer.write(to_csv(reg, rows))
-        sys.stdout.flush()
+        click.echo(to_csv(reg, rows), nl=False)
     elif rows:
         click.echo(format_table(reg, rows))
         gaps = {k: v for k, v in reg.gaps().items() if (wanted_organ is None or k[0] == wanted_organ)

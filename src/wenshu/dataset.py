@@ -294,6 +294,9 @@ def load_file(path: Path, display: str | None = None,
         # file is read again, below), and on a large file they are most of the memory.
         loaded = load_yaml(path, display=display, positions=False)
     except DataError as e:
+        partial = getattr(e, "partial", None)
+        if raw is not None and isinstance(partial, dict) and partial.get("kind") in FILE_KINDS:
+            raw.append(RawFile(path, display, partial["kind"], _raw_refs(partial["kind"], partial, None), whole=True))
         return None, e.problems
     data = loaded.data
     if not isinstance(data, dict) or data.get("kind") not in FILE_KINDS:
@@ -367,7 +370,11 @@ class RawFile:
     def loaded(self) -> LoadedYaml:
         cached = self.__dict__.get("_loaded")
         if cached is None:
-            cached = self.__dict__["_loaded"] = load_yaml(self.path, display=self.display)
+            try:
+                cached = load_yaml(self.path, display=self.display)
+            except DataError as e:  # a file with value-level YAML problems: positions of the rest
+                cached = getattr(e, "partial_loaded", None) or LoadedYaml(self.path, self.display, None)
+            self.__dict__["_loaded"] = cached
         return cached
 
     def loc(self, *parts: Any) -> tuple:
@@ -566,7 +573,7 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
             ds.names = _Names.from_raw(failed.refs[0][1])
             ds.district_failed = failed.display
         if sf is None:
-            if failed is None or failed.kind == "projects":
+            if failed is None:
                 ds.unread_files.append(_display(path))
             if failed is not None and failed.kind == "projects":
                 _take_projects(ds, None, failed, collector)
@@ -638,14 +645,14 @@ def _take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, col:
         first = _first_definition(ds, pid) if pid else None
         if first is not None:
             col.add(_problem(Ref(where, id_loc), "ref.duplicate-project",  # type: ignore[arg-type]
-                             f"项目编号“{pid}”重复：已在 {_at(first)} 使用。",
+                             f"项目编号“{pid}”重复：已在 {_at(first)}使用。",
                              field_path=_path(id_loc), field_title="项目 › 平台项目编号"))
         if code:
             seen = ds.codes.get(code)
             if seen is not None:
                 other = _code_ref(ds, seen)
                 col.add(_problem(Ref(where, code_loc), "ref.duplicate-project-code",  # type: ignore[arg-type]
-                                 f"项目代码“{code}”重复：已在 {_at(other)}（项目“{seen[2]}”）使用。",
+                                 f"项目代码“{code}”重复：已在 {_at(other)}（项目编号“{seen[3]}”）使用。",
                                  field_path=_path(code_loc), field_title="项目 › 储备库信息 › 项目代码",
                                  hint="项目代码由投资项目在线审批监管平台赋予，每个项目唯一；请核对是否抄错"))
             else:

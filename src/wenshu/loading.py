@@ -269,7 +269,13 @@ def _load_text(text: str, display: str, positions: bool = True) -> LoadedYaml:
         )
         data = None
     if builder.problems:
-        raise DataError(_unique(builder.problems))
+        err = DataError(_unique(builder.problems))
+        # Problems with single values (a trap like 2024-13-01, a duplicate key) leave the rest of
+        # the document constructed; callers may still read ids and references from it.
+        err.partial = data
+        err.partial_loaded = LoadedYaml(path=Path(display), display=display, data=data,
+                                        positions=builder.positions, key_positions=builder.key_positions)
+        raise err
     return LoadedYaml(
         path=Path(display),
         display=display,

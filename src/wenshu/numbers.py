@@ -64,6 +64,7 @@ class Use:
     loc: tuple = ()
     path: Path | None = None  # the data file, resolved
     entry: int | None = None  # index in the register file
+    note: str | None = None  # the register entry's note
 
     @property
     def kind(self) -> str | None:
@@ -84,6 +85,7 @@ class Register:
     organ_order: list[str] = field(default_factory=list)
     root: Path | None = None  # the data folder (where 发文登记簿.yaml lives)
     file: Any = None  # the register's SourceFile, when there is one
+    file_rel: str | None = None  # …and its path in the data folder
     moved: dict[int, Use] = field(default_factory=dict)  # register entry → the use it now belongs to
 
     def number(self, organ: str, year: int, seq: int) -> str:
@@ -199,7 +201,7 @@ def build_register(ds) -> Register:
                                 sf.path.resolve()))
         elif sf.kind == "register":
             if reg.file is None:
-                reg.file = sf
+                reg.file, reg.file_rel = sf, ds.rel(sf)
             else:
                 reg.problems.append(Problem(code="number.register", file=sf.display, line=1, column=1,
                                             message=f"数据中有多个发文登记簿，只能有一个（已使用 {reg.file.display}）。"))
@@ -248,7 +250,8 @@ def _take_register(ds, reg: Register) -> None:
     for i, e in enumerate(entries):
         loc = ("entries", i, "seq")
         if e.source is None:
-            reg.uses.append(Use(e.organ, e.year, e.seq, e.title, e.date, None, None, "manual", reg.file, loc, entry=i))
+            reg.uses.append(Use(e.organ, e.year, e.seq, e.title, e.date, None, None, "manual", reg.file, loc, entry=i,
+                                note=e.note))
             continue
         path = (root / e.source).resolve()
         u = by_source.get((path, e.field))
@@ -449,6 +452,8 @@ def _read_entries(target: Path) -> list[RegisterEntry] | Problem:
 
     if not target.exists():
         return []
+    if not target.is_file():
+        raise IsADirectoryError(21, "", str(target))
     try:
         return list(RegisterFile.model_validate(load_yaml(target).data).entries)
     except (DataError, ValidationError):
@@ -470,6 +475,12 @@ def _write(target: Path, entries: list[RegisterEntry]) -> None:
 
     entries = sorted(entries, key=lambda e: (e.organ, e.year, e.seq, e.source or "", e.field or ""))
     lines = [HEADER.rstrip("\n"), "entries:" if entries else "entries: []"]
+    try:  # keep an editor's schema line (“# yaml-language-server: $schema=…”) at the top
+        first = target.read_text(encoding="utf-8").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        first = ""
+    if first.startswith("# yaml-language-server:"):
+        lines.insert(0, first)
     for e in entries:
         lines.append(f"- organ: {json.dumps(e.organ, ensure_ascii=False)}")
         lines.append(f"  year: {e.year}")
@@ -496,9 +507,10 @@ def row_values(reg: Register, u: Use) -> list[str]:
 
     number = reg.number(u.organ, u.year, u.seq) if u.seq is not None else ""
     file = u.key or ""
-    if not file and u.file is not None and u.status in ("manual", "stale", "registered"):
-        file = u.file.display
-    return [number, u.title, file, fmt.cn_date(u.date) if u.date else "", STATUS_TEXT.get(u.status, "")]
+    if not file and u.file is not None and u.file is reg.file:
+        file = reg.file_rel or u.file.display
+    status = STATUS_TEXT.get(u.status, "") + (f"；{u.note}" if u.note else "")
+    return [number, u.title, file, fmt.cn_date(u.date) if u.date else "", status]
 
 
 def _width(text: str) -> int:

@@ -87,7 +87,8 @@ def holiday_year_problems(holiday_file, *, source_file: str | None = None) -> li
         if not off:
             message = (f"{year}年的节假日安排没有列出任何放假日期；wenshu 会把{year}年的周一至周五一律当作工作日，"
                        f"元旦、春节、国庆等法定假日都会算作工作日。")
-            loc: tuple = ("years", year)
+            # Keys of the raw YAML are text (the loader requires quoted years: "2027":).
+            loc: tuple = ("years", str(year))
         else:
             missing = [(name, d) for name, d in festival_days(year).items() if d not in off]
             if not missing:
@@ -95,7 +96,7 @@ def holiday_year_problems(holiday_file, *, source_file: str | None = None) -> li
             listed = "、".join(f"{name}（{d.month}月{d.day}日）" for name, d in missing)
             message = (f"{year}年的节假日安排缺少{listed}的放假日期，可能只录入了部分日期；"
                        f"wenshu 会把未列出的周一至周五一律当作工作日。")
-            loc = ("years", year, "holidays")
+            loc = ("years", str(year), "holidays")
         out.append(YearProblem(year, loc, Problem(
             code=INCOMPLETE_CODE, message=message, file=source_file,
             field_path=".".join(str(x) for x in loc),
