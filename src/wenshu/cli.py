@@ -31,9 +31,9 @@ from wenshu.cli_common import (
 )
 
 
-def _echo_problems(problems: list[Problem]) -> None:
+def _echo_problems(problems: list[Problem], where: str | None = None) -> None:
     for p in problems:
-        click.echo(p.format(), err=True)
+        click.echo(p.format(where), err=True)
         click.echo("", err=True)
 
 
@@ -374,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"错误：{e.format_message()}", err=True)
         sys.exit(e.exit_code)
     except WenshuError as e:
-        _echo_problems(e.problems)
+        _echo_problems(e.problems, "命令行" if isinstance(e, UsageError) else None)
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)

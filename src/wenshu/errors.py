@@ -35,23 +35,23 @@ class Problem:
     hint: str | None = None
     severity: Severity = "error"
 
-    def location(self) -> str:
+    def location(self, where: str | None = None) -> str:
         # A problem with the command line itself (an option value) has no file: say so.
-        parts = [self.file or ("命令行" if self.code.startswith("usage") else "<输入>")]
+        parts = [self.file or where or ("命令行" if self.code.startswith("usage") else "<输入>")]
         if self.line is not None:
             parts.append(f"第{self.line}行")
             if self.column is not None:
                 parts.append(f"第{self.column}列")
         return "，".join(parts)
 
-    def format(self) -> str:
+    def format(self, where: str | None = None) -> str:
         """Render as the lines a user sees, e.g.
 
         data/projects.yaml，第12行，第5列：错误 [model.missing]
           字段：项目 › 目录库信息 › 项目名称（projects[3].catalogue.name）
           缺少必填字段。
         """
-        head = f"{self.location()}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
+        head = f"{self.location(where)}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
         lines = [head]
         if self.field_path and not self.field_title and self.code.startswith(("template.", "tpl.", "render.", "layout.")):
             # Template problems are located by part and paragraph ("正文 第12段"), not by a data field.
