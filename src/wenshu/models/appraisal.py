@@ -26,23 +26,6 @@ class AppraisalKind(str, Enum):
     FISCAL_CAPACITY = "财力"
 
 
-# Who does each appraisal by default (source notice 二、（一）2 and 3). 选址复核 and 财力 are shared
-# by several departments, so the data names the department explicitly.
-DEFAULT_APPRAISER: dict[AppraisalKind, str | None] = {
-    AppraisalKind.ENERGY: "区发改局",
-    AppraisalKind.SUPPLY_DEMAND: "区发改局",
-    AppraisalKind.DEBT_RISK: "区财政局",
-    AppraisalKind.FISCAL_AFFORDABILITY: "区财政局",
-    AppraisalKind.WATER: "区水湖局",
-    AppraisalKind.POLLUTANT: "区生态环境分局",
-    AppraisalKind.ENV_ACCESS: "区生态环境分局",
-    AppraisalKind.LAND_QUOTA: "区资规分局",
-    AppraisalKind.SITE: "区资规分局",
-    AppraisalKind.SITE_REVIEW: None,
-    AppraisalKind.FISCAL_CAPACITY: None,
-}
-
-
 class Conclusion(str, Enum):
     PASS = "通过"
     CONDITIONAL = "有条件通过"
