@@ -153,3 +153,13 @@ def test_full_width_in_a_reference_matches_the_half_width_id(run_cli, examples_c
 def test_full_width_option_values(run_cli, examples_copy, tmp_path):
     code, out, err = run_cli("render", "通知", examples_copy, "--as-of", "２０２５-11-30", "-o", tmp_path / "n.docx")
     assert code == 0, err
+
+
+def test_a_referenced_file_that_exists_but_fails_is_not_called_missing(run_cli, examples_copy):
+    tasks = examples_copy / "tasks/2024-任务清单.yaml"
+    edit(tasks, "kind: tasks", "kind: tasks\nextra_key: 1")
+    code, _, err = run_cli("validate", examples_copy)
+    assert code == 1 and not blocks(err, "ref.missing-file")
+    (ref,) = blocks(err, "ref.invalid-file")
+    assert "tasks/2024-任务清单.yaml" in ref and "有错误" in ref
+    assert "notices/港政办〔2024〕3号.yaml" in ref.split("：")[0]

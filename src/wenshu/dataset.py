@@ -876,6 +876,16 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                     col.add(_problem(Ref(sf, (*loc, "task_list")), "ref.missing-file",
                                      f"附件引用的任务清单文件“{a.task_list}”不存在（路径相对于数据目录）。",
                                      field_path=_path((*loc, "task_list")), field_title="任务清单文件"))
+                elif tl is None:
+                    # The file is there but could not be used: say so, not “不存在”.
+                    failed = any(r.path.resolve() == target.resolve() for r in ds.raw) or \
+                        target.resolve() in {Path(u).resolve() for u in ds.unread_files}
+                    other = next((f for f in ds.files if f.path.resolve() == target.resolve()), None)
+                    if failed or other is not None:  # (a file outside the files checked is not judged)
+                        why = "有错误（见该文件的问题）" if failed else f"不是任务清单（kind 为 {other.kind}）"  # type: ignore[union-attr]
+                        col.add(_problem(Ref(sf, (*loc, "task_list")), "ref.invalid-file",
+                                         f"附件引用的任务清单文件“{a.task_list}”{why}，附件中的任务清单无法生成。",
+                                         field_path=_path((*loc, "task_list")), field_title="任务清单文件"))
             for loc, s in _sections(n):
                 if s.responsibility is not None:
                     for key in ("lead", "units"):
