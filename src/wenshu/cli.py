@@ -131,6 +131,7 @@ def render_cmd(kind_name: str, data: Path, out: Path | None, template_file: Path
     """生成一份文书：wenshu render 类型 数据。
 
     类型写中文名称（如 通知、通报表彰、项目绩效评价报告）或代码（如 notice），用 wenshu kinds 查看。
+
     数据是数据目录，或目录中的一个数据文件（此时只生成由该文件产生的文书）。
     """
     from wenshu.dataset import load_dataset
@@ -230,6 +231,7 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
     """批量生成全部部门的文书：wenshu batch 数据目录 -o 输出目录。
 
     一份文书出错不影响其他文书；出错的文书及原因在最后列出，退出码为 1。
+
     中断（Ctrl-C、断电）后用 --resume 继续，结果与一次完成完全相同。
     """
     from wenshu.batch import BatchOptions, run_batch, summary_table
@@ -284,8 +286,10 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
 def numbers_cmd(data: Path, organ: str | None, year: str | None, as_csv: bool) -> None:
     """发文登记簿：列出每个发文机关每年已用的发文字号（字号、文书、数据文件、成文日期）。
 
-    重号是错误（在用到它的每个文件处报告），空号是警告。没有写明顺序号的公文显示将要编的号，
-    生成文书时登记到数据目录的 发文登记簿.yaml，以后重新生成时不变。
+    重号是错误（在用到它的每个文件处报告），空号是警告。
+
+    没有写明顺序号的公文显示将要编的号，生成文书时登记到数据目录的发文登记簿.yaml，以后重新生成时不变。
+
     退出码：0 没有重号；1 有重号或数据有误。
     """
     from wenshu.dataset import load_dataset
