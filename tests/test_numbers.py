@@ -237,3 +237,23 @@ def test_a_bulletin_can_be_left_out_for_a_month(run_cli, examples_copy, tmp_path
     code, _, err = run_cli("batch", examples_copy, "-o", tmp_path / "out", "--as-of", AS_OF, "--kinds", "通报表彰", "-j", "1")
     assert code == 0, err
     assert not list((tmp_path / "out/全区/通报表彰").glob("2025年10月*"))
+
+
+def test_a_number_registered_meanwhile_by_another_run_is_not_registered_twice(examples_copy):
+    from wenshu.dataset import load_dataset
+    from wenshu.numbers import record
+    from wenshu.render import plan
+
+    unnumbered_notice(examples_copy, "second.yaml", "（二）")
+    ds = load_dataset([examples_copy])
+    jobs = [j for j in plan("notice", ds) if j.sources[0] == "notices/second.yaml"]
+    assert jobs and jobs[0].key == "港政办〔2024〕4号"
+    # meanwhile another run registers 4号 for some other document
+    register = examples_copy / REGISTER_FILE_NAME
+    register.write_text(register.read_text(encoding="utf-8") + (
+        '- organ: "gov_office"\n  year: 2024\n  seq: 4\n  title: "另一份通知"\n'
+        '  source: "notices/other.yaml"\n  field: seq\n'), encoding="utf-8")
+    before = register.read_bytes()
+    (problem,) = record(ds, jobs)
+    assert problem.code == "number.register" and problem.severity == "error" and "港政办〔2024〕4号" in problem.message
+    assert register.read_bytes() == before
