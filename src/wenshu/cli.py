@@ -18,7 +18,6 @@ from wenshu.cli_common import (
     CONTEXT,
     OPTIONS_METAVAR,
     existing_dir,
-    existing_file,
     kind_key,
     kind_list,
     not_a_file,

@@ -10,8 +10,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import click
-
 from wenshu.errors import Problem, UsageError
 from wenshu.widechars import narrow
 
