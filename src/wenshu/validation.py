@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from wenshu.errors import Problem
+from wenshu.widechars import WIDE_ALNUM_BYTES, narrow, narrow_value  # noqa: F401 - re-exported
 
 _TYPE_NAMES = {
     str: "文字",
@@ -35,7 +36,7 @@ def type_name(value: Any) -> str:
     for t, name in _TYPE_NAMES.items():
         if type(value) is t:
             return name
-    return type(value).__name__
+    return "其他类型"
 
 
 def show_value(value: Any, limit: int = 60) -> str:
@@ -89,6 +90,11 @@ def _element(tp: Any, part: Any) -> Any:
     return None
 
 
+def fields_by_key(m: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key the YAML uses (the alias where a field has one)."""
+    return {(f.alias or n): f for n, f in m.model_fields.items()}
+
+
 def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseModel] | None]:
     """Chinese titles along ``loc`` and the model that owns the last key (for suggestions)."""
     titles: list[str] = []
@@ -96,10 +102,11 @@ def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseMod
     owner: type[BaseModel] | None = model
     for part in loc:
         m = _model_of(current)
-        if isinstance(part, str) and m is not None and part in m.model_fields:
+        fields = fields_by_key(m) if m is not None else {}
+        if isinstance(part, str) and part in fields:
             owner = m
-            titles.append(m.model_fields[part].title or part)
-            current = m.model_fields[part].annotation
+            titles.append(fields[part].title or part)
+            current = fields[part].annotation
         elif isinstance(part, str) and m is not None:
             owner = m
             break
@@ -111,6 +118,11 @@ def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseMod
             m2 = _model_of(current)
             if m2 is not None:
                 owner = m2
+    else:
+        # Every part was stepped into: the model reached owns whatever key comes next.
+        reached = _model_of(current)
+        if reached is not None:
+            owner = reached
     return titles, owner
 
 
@@ -155,15 +167,16 @@ def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str |
         _, owner = resolve(model, loc[:-1])
         msg = f"未知字段“{key}”。"
         if owner is not None:
-            names = list(owner.model_fields)
-            by_title = {f.title: n for n, f in owner.model_fields.items() if f.title}
+            fields = fields_by_key(owner)
+            names = list(fields)
+            by_title = {f.title: n for n, f in fields.items() if f.title}
             guess = suggest(key, names) or by_title.get(key) or suggest(key, list(by_title))
             if guess in by_title:
                 guess = by_title[guess]
             if guess:
-                title = owner.model_fields[guess].title
+                title = fields[guess].title
                 msg = f"未知字段“{key}”，是否应为“{guess}”（{title}）？"
-            hint = "此处允许的字段：" + "、".join(names)
+            hint = "此处允许的字段：" + "、".join(names) if len(names) <= 30 else None
         found = None
     elif et in ("string_type",):
         msg = "应为文字。"
@@ -210,14 +223,27 @@ def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str |
         msg, expected = "应为列表。", "列表（每项另起一行，以“- ”开头）"
     elif et in ("model_type", "model_attributes_type", "dict_type"):
         msg, expected = "应为键值对（字段: 值）。", "键值对"
-    elif et == "union_tag_invalid":
+    elif et in ("union_tag_invalid", "union_tag_not_found"):
         msg = "取值不在允许范围内。"
+    elif et == "decimal_whole_digits":
+        msg = f"整数部分位数过多：最多{ctx.get('whole_digits')}位。"
+    elif et == "multiple_of":
+        msg = f"应为{ctx.get('multiple_of')}的整数倍。"
+    elif et == "finite_number":
+        msg = "应为有限的数值。"
+    elif et in ("date_future", "date_past"):
+        msg = "日期应晚于今天。" if et == "date_future" else "日期应早于今天。"
+    elif et in ("set_type", "tuple_type", "frozen_set_type"):
+        msg, expected = "应为列表。", "列表（每项另起一行，以“- ”开头）"
+    elif et.startswith(("datetime_", "time_", "timedelta_")):
+        msg, expected = "应为日期或时间。", "日期，格式 YYYY-MM-DD，如 2024-04-28"
     else:
-        # Our own PydanticCustomError messages are already Chinese sentences.
+        # Our own PydanticCustomError messages are already Chinese sentences; pydantic's own
+        # (English) wording never reaches the user.
         text = err.get("msg", "")
-        if text.startswith("Value error, "):
-            text = text[len("Value error, "):]
-        msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else f"数据不符合要求：{text}"
+        if text.startswith(("Value error, ", "Assertion failed, ")):
+            text = text.split(", ", 1)[1]
+        msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "取值不符合要求。"
         if not msg.endswith(("。", "？", "）")):
             msg += "。"
         if isinstance(value, (dict, list)):
@@ -268,3 +294,56 @@ def problems_from_validation(
             )
         )
     return out
+
+
+# ── full-width characters (rule in wenshu.widechars) ─────────────────────────────────────────
+
+def _takes_text(tp: Any, info: Any) -> bool:
+    """True when a field accepts free text (a plain ``str`` without a format pattern)."""
+    if tp is None:
+        return True
+    if info is not None:
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if "pattern" in extra or any(getattr(m, "pattern", None) for m in info.metadata):
+            return False
+    return any(c is str or c is Any for c in _unwrap(tp))
+
+
+def _field(model: type[BaseModel], key: Any):
+    f = model.model_fields.get(key) if isinstance(key, str) else None
+    if f is None:
+        f = next((x for x in model.model_fields.values() if x.alias == key), None)
+    return f
+
+
+def narrow_wide(model: type[BaseModel], data: Any) -> list[tuple[tuple, str, str]]:
+    """Convert full-width digits and letters in ``data`` (raw YAML, changed in place).
+
+    Returns (location, original, converted) of every value changed.
+    """
+    changes: list[tuple[tuple, str, str]] = []
+
+    def walk(tp: Any, info: Any, value: Any, loc: tuple) -> Any:
+        if isinstance(value, str):
+            new = narrow_value(value, takes_text=_takes_text(tp, info))
+            if new != value:
+                changes.append((loc, value, new))
+            return new
+        if isinstance(value, dict):
+            m = _model_of(tp) if tp is not None else None
+            for k in list(value):
+                if m is not None:
+                    f = _field(m, k)
+                    value[k] = walk(f.annotation if f else None, f, value[k], (*loc, k))
+                else:
+                    value[k] = walk(_element(tp, k) if tp is not None else None, None, value[k], (*loc, k))
+            return value
+        if isinstance(value, list):
+            elem = _element(tp, 0) if tp is not None else None
+            for i, v in enumerate(value):
+                value[i] = walk(elem, None, v, (*loc, i))
+            return value
+        return value
+
+    walk(model, None, data, ())
+    return changes

@@ -24,6 +24,7 @@ from wenshu.documents.base import (
     task_table,
 )
 from wenshu.models.notice import EMPHASIS, Attachment, NoticeFile, PageBreakItem, Section, TableItem
+from wenshu.numbers import seq_of
 from wenshu.official import fmt
 
 SIGNERS_PER_LINE = 2  # 7.2.6: "签发人…一般每行排两个姓名"
@@ -213,10 +214,11 @@ def secrecy_text(n: NoticeFile) -> str:
 
 def _pages(attachments: list[Attachment], ds, offset: int, total: int, words) -> list[AttachmentPage]:
     pages = []
+    labels = fmt.attachment_labels(total)
     for i, a in enumerate(attachments):
         if a.separate:
             continue  # 附件另发: named in the 附件说明 only
-        label = "附件" if total == 1 else f"附件{offset + i + 1}"
+        label = labels[offset + i]
         table = None
         if a.task_list is not None:
             tl = ds.task_lists.get(a.task_list)
@@ -247,7 +249,8 @@ def build(ds, analysis=None) -> list[DocJob]:
         cc = n.cc if n.cc is not None else district.cc
         frame = NoticeFrame(
             mark=organ.mark,
-            number=fmt.doc_number(organ.doc_prefix, n.year, n.seq),
+            number=fmt.doc_number(organ.doc_prefix, n.year, seq_of(ds, key, "seq", n.seq, organ=n.organ, year=n.year,
+                                                                   title=n.title, date=n.signed_on)),
             copy_number=n.copy_number or "",
             secrecy=secrecy_text(n),
             urgency=n.urgency or "",

@@ -131,7 +131,7 @@ class Attachment(WenshuModel):
 class Enclosure(WenshuModel):
     """The document a 印发通知 issues (e.g. a work plan), printed after the cover notice."""
 
-    title: str = Field(title="印发文件标题", description="如 黄石港区加快推动投资项目绩效综合评价改革工作方案（试行）", min_length=4)
+    title: str = Field(title="印发文件标题", description="如 某区加快推动投资项目绩效综合评价改革工作方案（试行）", min_length=4)
     preamble: list[BodyItem] = Field(default_factory=list, title="导语", description="标题后、第一个小节前的段落")
     sections: list[Section] = Field(title="正文小节", description="一、/（一）/1./（1）结构的正文", min_length=1)
     closing: list[Text] = Field(default_factory=list, title="结束语", description="各小节之后的段落（可选）")
@@ -152,7 +152,7 @@ class NoticeFile(WenshuModel):
     organ: str = Field(title="发文机关代号", description="district.yaml 中 organs 的 key；联合行文时为主办机关")
     co_organs: list[str] = Field(default_factory=list, title="联合发文机关", description="联合行文时主办机关以外的发文机关代号，按排列顺序（7.2.4、7.3.5）")
     year: int = Field(title="发文年份", description="发文字号中的年份", ge=2000, le=2100)
-    seq: int = Field(title="发文顺序号", description="发文字号中的顺序号，不编虚位", ge=1)
+    seq: int | None = Field(default=None, title="发文顺序号", description="发文字号中的顺序号，不编虚位；不写时由 wenshu 按发文登记簿编下一个号", ge=1)
     copy_number: str | None = Field(default=None, title="份号", description="涉密公文的份号：6位阿拉伯数字，写在引号里，如 \"000007\"（7.2.1）", pattern=r"^[0-9]{6}$")
     classification: Literal["秘密", "机密", "绝密"] | None = Field(default=None, title="密级", description="秘密、机密或绝密（7.2.2）；须同时填写份号")
     secrecy_term: str | None = Field(default=None, title="保密期限", description="如 3年、6个月、长期；印作“机密★3年”", pattern=r"^([1-9][0-9]*(年|个月)|长期)$")

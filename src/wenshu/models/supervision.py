@@ -18,7 +18,7 @@ class DeptMonthRecord(WenshuModel):
     items_on_time: int = Field(title="按时办结数", description="其中按时办结的事项数", ge=0)
     warnings_received: int = Field(default=0, title="收到预警数", description="本月收到的红灯、黄灯预警数", ge=0)
     warnings_handled: int = Field(default=0, title="已处置预警数", description="其中已明确整改时限并处置的预警数", ge=0)
-    settlement_report_on: dt.date | None = Field(default=None, title="两算报告日期", description="向区财政局（区投委会办公室）报送上月两算进展的日期；应在每月10日前；未报送留空")
+    settlement_report_on: dt.date | None = Field(default=None, title="两算报告日期", description="向财政部门（财政部门本身向投委会办公室）报送上月两算进展的日期；应在每月10日前；未报送留空")
     evaluations_due: int = Field(default=0, title="应报评价数", description="本月应提交的绩效评价报告数", ge=0)
     evaluations_submitted: int = Field(default=0, title="已报评价数", description="本月已提交的绩效评价报告数", ge=0)
     highlights: list[str] = Field(default_factory=list, title="工作亮点", description="可用于通报表彰的事实")
@@ -53,8 +53,10 @@ class BulletinMeta(WenshuModel):
     """Issuing facts of the month's 通报 (numbers and date); the content is computed."""
 
     organ: str = Field(title="发文机关代号", description="district.yaml 中 organs 的 key，如 committee_office")
-    commendation_seq: int | None = Field(default=None, title="通报表彰发文顺序号", description="如 5 表示〔年份〕5号；不发表彰通报时留空", ge=1)
-    criticism_seq: int | None = Field(default=None, title="通报批评发文顺序号", description="不发批评通报时留空", ge=1)
+    commendation_seq: int | None = Field(default=None, title="通报表彰发文顺序号", description="如 5 表示〔年份〕5号；不写时由 wenshu 按发文登记簿编下一个号", ge=1)
+    criticism_seq: int | None = Field(default=None, title="通报批评发文顺序号", description="不写时由 wenshu 按发文登记簿编下一个号", ge=1)
+    commendation: bool = Field(default=True, title="发通报表彰", description="有符合条件的单位时发通报表彰；false：本月不发")
+    criticism: bool = Field(default=True, title="发通报批评", description="有符合条件的单位时发通报批评；false：本月不发")
     issued_on: dt.date = Field(title="成文日期", description="通报的成文日期")
 
 
