@@ -160,7 +160,7 @@ class NoticeFile(WenshuModel):
     direction: Direction = Field(default="下行文", title="行文方向", description="下行文、上行文或平行文；上行文标注签发人（7.2.6）")
     signers: list[str] = Field(default_factory=list, title="签发人", description="上行文的签发人姓名，按签发顺序（7.2.6）")
     title: str = Field(title="标题", description="发文机关+关于+事由+的通知", min_length=6)
-    recipients: list[str] | list[list[str]] | None = Field(default=None, title="主送机关", description="省略时使用 district.yaml 的默认主送机关；可按类分组：[[江北管理区, 各街道办事处], [区直各部门]]")
+    recipients: list[str] | list[list[str]] | None = Field(default=None, title="主送机关", description="省略时使用 district.yaml 的默认主送机关；可按类分组：[[某管理区, 各街道办事处], [区直各部门]]")
     body: list[BodyItem] = Field(title="正文", description="通知正文段落；也可以是 table（表格）或 page_break（分页）；**文字** 为强调", min_length=1)
     sections: list[Section] = Field(default_factory=list, title="正文小节", description="结构化正文（可选）")
     closing: list[Text] = Field(default_factory=list, title="结束语", description="各小节之后的段落，如 特此通知。（可选）")
