@@ -239,7 +239,8 @@ def make_booklet(title: str, items: list[tuple], out: Path, *, pool=None, sort: 
     if own_pool:
         pool = PdfPool(workers=1)
     try:
-        with tempfile.TemporaryDirectory(prefix="wenshu-booklet-") as tmp:
+        # inside the pool's own temporary folder: removed with the pool even if this process is killed
+        with tempfile.TemporaryDirectory(prefix="wenshu-booklet-", dir=getattr(pool, "root", None)) as tmp:
             tmpdir = Path(tmp)
             # Printed numbers: every document starts on an odd number (the front of a sheet).
             printed, page = [], 1
