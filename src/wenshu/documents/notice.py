@@ -13,11 +13,13 @@ from typing import Literal
 from pydantic import Field
 
 from wenshu.documents.base import (
+    AttachmentNote,
     Ctx,
     DocJob,
     DocumentKind,
     Frame,
     TaskTable,
+    attachment_notes,
     heading_text,
     register,
     responsibility_text,
@@ -42,7 +44,7 @@ class TableRow(Ctx):
 
 class TableCtx(Ctx):
     title: str = Field(default="", title="表格标题", description="表格上方居中的标题；没有为空")
-    unit: str = Field(default="", title="计量单位", description="如 单位：万元；没有为空")
+    unit: str = Field(default="", title="计量单位", description="如 万元；模板在其前写“单位：”，没有为空")
     headers: list[str] = Field(title="表头", description="各列名称")
     rows: list[TableRow] = Field(title="表格行", description="各行")
 
@@ -58,14 +60,7 @@ class NoticeBlock(Ctx):
     table: TableCtx | None = Field(default=None, title="表格", description="块类型为 table 时的表格")
 
 
-class AttachmentNote(Ctx):
-    prefix: str = Field(title="前缀", description="第一项为“附件：”，其余为三个全角空格，使序号对齐")
-    number: str = Field(default="", title="附件序号", description="多个附件时为“1.”“2.”（半角句点，其后不空格）")
-    title: str = Field(title="附件名称", description="附件名称，末尾不加标点；另发的附件后注“（另发）”")
-
-
 class SignerLine(Ctx):
-    label: str = Field(title="签发人标识", description="第一行为“签发人：”，其余行为等宽的全角空格")
     names: str = Field(title="签发人姓名", description="本行的签发人姓名（楷体），每行两个")
 
 
@@ -140,7 +135,7 @@ def item_blocks(items) -> list[NoticeBlock]:
         if isinstance(it, TableItem):
             t = it.table
             out.append(NoticeBlock(kind="table", table=TableCtx(
-                title=t.title or "", unit=f"单位：{t.unit}" if t.unit else "", headers=list(t.headers),
+                title=t.title or "", unit=t.unit or "", headers=list(t.headers),
                 rows=[TableRow(cells=[_cell(c) for c in r]) for r in t.rows])))
         elif isinstance(it, PageBreakItem):
             out.append(NoticeBlock(kind="page_break"))
@@ -172,22 +167,15 @@ def section_blocks(sections: list[Section], level: int = 1) -> list[NoticeBlock]
     return out
 
 
-def attachment_notes(attachments: list[Attachment]) -> list[AttachmentNote]:
-    """附件说明 (7.3.4): "附件：1.名称", later numbers under the first; 另发 attachments marked so."""
-    many = len(attachments) > 1
-    return [
-        AttachmentNote(prefix="附件：" if i == 0 else "\u3000\u3000\u3000", number=f"{i + 1}." if many else "",
-                       title=a.title + ("（另发）" if a.separate else ""))
-        for i, a in enumerate(attachments)
-    ]
+def notes_of(attachments: list[Attachment]) -> list[AttachmentNote]:
+    """附件说明 of the notice's own (or the enclosure's) attachments; 另发 ones marked so."""
+    return attachment_notes([a.title for a in attachments], [a.separate for a in attachments])
 
 
 def signer_lines(names: list[str]) -> list[SignerLine]:
-    lines = []
-    for i in range(0, len(names), SIGNERS_PER_LINE):
-        label = "签发人：" if i == 0 else "\u3000" * 4
-        lines.append(SignerLine(label=label, names="\u3000".join(names[i:i + SIGNERS_PER_LINE])))
-    return lines
+    """7.2.6: two names a line; the template writes "签发人：" before the first line's names."""
+    return [SignerLine(names="\u3000".join(names[i:i + SIGNERS_PER_LINE]))
+            for i in range(0, len(names), SIGNERS_PER_LINE)]
 
 
 def signature_rows(names: list[str]) -> list[SignatureRow]:
@@ -266,7 +254,7 @@ def build(ds, analysis=None) -> list[DocJob]:
             sealed=n.sealed,
             note=f"（{n.notes[0].strip('（）()')}）" if n.notes else "",
             notes=[f"（{t.strip('（）()')}）" for t in n.notes],
-            attachments=attachment_notes(own),
+            attachments=notes_of(own),
             cc=fmt.cc_line(cc) if cc else "",
             printer=n.printer or district.printer,
             print_date=fmt.cn_date(n.printed_on or n.signed_on),
@@ -277,7 +265,7 @@ def build(ds, analysis=None) -> list[DocJob]:
                 title=fmt.title_lines(n.enclosure.title, words=words),
                 blocks=item_blocks(n.enclosure.preamble) + section_blocks(n.enclosure.sections)
                 + item_blocks(n.enclosure.closing),
-                attachments=attachment_notes(list(encl)),
+                attachments=notes_of(list(encl)),
             )
         ctx = NoticeContext(
             doc=frame,

@@ -9,6 +9,7 @@ rendering, on the paragraphs carrying the 发文机关标志 / 署名 / 成文�
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -326,16 +327,30 @@ def _fix_vmerge_order(root) -> None:
             tcpr.append(vm)
 
 
+_NOTE_PREFIX = re.compile(r"^(?:[^\u3000：]{1,6}：|\u3000+)")
+_NOTE_NUMBER = re.compile(r"^\d+\.")
+
+
+def _is_note(p) -> bool:
+    return p is not None and p.tag == _Q + "p" and _style(p) == NOTE_STYLE
+
+
 def _fix_attachment_note(p) -> None:
     """7.3.4: continuation lines under the first character of the attachment's name: the hanging
-    indent is the width of "附件：1." (or "　　　2.") of this very paragraph."""
+    indent is the width of "附件：1." (or "　　　2.") of this very paragraph.
+
+    The label is whatever the paragraph starts with up to its full-width colon (or the run of
+    full-width spaces under it); a number "1." is part of the prefix only when the 附件说明 has
+    several items, so a name that itself starts with digits ("2024年……") is never cut."""
     text = _text(p)
-    i = 0
-    while i < len(text) and (text[i] in "附件：\u3000" or text[i].isdigit() or text[i] == "."):
-        i += 1
-    prefix = text[:i]
-    if not prefix:
+    m = _NOTE_PREFIX.match(text)
+    if not m:
         return
+    prefix = m.group(0)
+    if _is_note(p.getprevious()) or _is_note(p.getnext()):
+        n = _NOTE_NUMBER.match(text[len(prefix):])
+        if n:
+            prefix += n.group(0)
     hang = attachment_note_hanging(prefix)
     ind = _child(_ppr(p), "ind", _PPR_ORDER)
     for k in ("firstLine", "firstLineChars", "hangingChars", "leftChars"):

@@ -150,7 +150,7 @@ class Builder:
         self.p(f"{{{{ {t}.title }}}}", StyleName.TABLE_CAPTION)
         self.ctl("{%p endif %}")
         self.ctl(f"{{%p if {t}.unit %}}")
-        self.p(f"{{{{ {t}.unit }}}}", StyleName.TABLE_UNIT)
+        self.p(f"单位：{{{{ {t}.unit }}}}", StyleName.TABLE_UNIT)
         self.ctl("{%p endif %}")
         tbl = layout.add_table(self.doc, [f"{{%tc for h in {t}.headers %}}", "{{ h }}", "{%tc endfor %}"], [
             [f"{{%tr for r in {t}.rows %}}", "", ""],
@@ -167,7 +167,7 @@ class Builder:
         self.ctl(f"{{%p if {seq} %}}")
         self.blank()
         self.ctl(f"{{%p for a in {seq} %}}")
-        self.p("{{ a.prefix }}{{ a.number }}{{ a.title }}", StyleName.ATTACHMENT_NOTE)
+        self.p("{{ a.prefix }}{{ a.number }}{{ a.title }}{% if a.separate %}（另发）{% endif %}", StyleName.ATTACHMENT_NOTE)
         self.ctl("{%p endfor %}")
         self.ctl("{%p endif %}")
 
@@ -321,9 +321,10 @@ def notice_header(b: Builder) -> None:
     b.ctl("{%p if doc.signer_lines %}")
     b.ctl("{%p for g in doc.signer_lines %}")
     b.ctl("{%p if not loop.last %}")
-    b.runs([("{{ g.label }}", None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.SIGNER)
+    label = "{% if loop.first %}签发人：{% else %}\u3000\u3000\u3000\u3000{% endif %}"  # later lines: names under names
+    b.runs([(label, None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.SIGNER)
     b.ctl("{%p else %}")
-    up = b.runs([("\t{{ doc.number }}\t{{ g.label }}", None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.DOC_NUMBER_UP)
+    up = b.runs([("\t{{ doc.number }}\t" + label, None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.DOC_NUMBER_UP)
     zi = gb.SANHAO.twips
     up.paragraph_format.tab_stops.add_tab_stop(Twips(zi))
     up.paragraph_format.tab_stops.add_tab_stop(Twips(gb.TEXT_WIDTH_TWIPS - zi), alignment=WD_TAB_ALIGNMENT.RIGHT)
