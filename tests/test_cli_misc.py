@@ -79,7 +79,7 @@ def test_wheel_ships_templates_schemas_and_defaults(tmp_path):
             "import wenshu; assert wenshu.__file__.startswith(%r), wenshu.__file__\n"
             "from wenshu.templates import bundled_dir; print(bundled_dir())\n"
             "from wenshu.cli import main\n"
-            "main(['render', 'notice', %r, '-o', %r])\n") % (str(target), str(target), str(EXAMPLES), str(tmp_path / "n.docx"))
+            "main(['render', 'notice', %r, '--item', '港政办〔2024〕3号', '-o', %r])\n") % (str(target), str(target), str(EXAMPLES), str(tmp_path / "n.docx"))
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "_bundled" in r.stdout
