@@ -191,6 +191,10 @@ class Located:
         for child in ctx.sheet.children:
             if path and child.list_path == path[: len(child.list_path)]:
                 return ref.row, f"工作表“{child.name}”"
+        group = [hit for p, hit in ctx.where.items() if isinstance(p, tuple) and p and p[0] != "§" and p[:len(path)] == path]
+        if path and group:
+            titles = [c.titles[len(path) - 1] for c in ctx.sheet.columns if c.path[:len(path)] == path and c.special is None]
+            return ref.row, f"“{titles[0] if titles else path[-1]}”各列（{group[0][0]}—{group[-1][0]}列）"
         if ctx.sheet.tree and path[:1] == (ctx.sheet.tree,):
             return ref.row, f"{_cell_title(*ctx.where[('§', 'level')])}" if ('§', 'level') in ctx.where else None
         return ref.row, None
@@ -806,8 +810,6 @@ def import_tables(inputs: list[Path], target: Path, *, force: bool = False, chec
     imp = asm.read(matched)
     _validate_files(imp, asm.skip)
     problems = warnings + imp.problems
-    if any(p.severity == "error" for p in problems):
-        raise DataError(_sorted(problems))
     if not imp.files and not imp.covered:
         raise DataError(_sorted(problems + [Problem(code="sheet.empty", file=", ".join(str(p) for p in inputs),
                                                      message="表格中没有任何数据，未写入。")]))
@@ -911,9 +913,15 @@ def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[
         ds = load_dataset([tmp], strict=False, lean=True)
         if ds.spool is not None:
             ds.spool.close()
-        mapped = [_map_back(p, imp, tmp, target) for p in ds.problems]
-        mapped = [p for p in mapped if not (p.code == "data.spreadsheet")] + [p for p in mapped if p.code == "data.spreadsheet"]
-        all_problems = problems + mapped
+        # A record that failed above is left out of the folder check, so references to it look dangling:
+        # those follow from a problem already reported and are not repeated.
+        failed = _failed_ids(imp, problems)
+        mapped = [_map_back(p, imp, tmp, target) for p in ds.problems if not _refers_to(p, imp, tmp, failed)]
+        # The whole-folder check also reports, for records that failed above, what the tables already
+        # said at the same cell; keep the tables' explanation there and add only what is new.
+        seen = {(p.file, p.line, p.field_title) for p in problems if p.severity == "error"}
+        all_problems = problems + [p for p in mapped if (p.file, p.line, p.field_title) not in seen
+                                   and not (p.code == "model.missing" and (p.file, p.line) in {(q.file, q.line) for q in problems})]
         if any(p.severity == "error" for p in all_problems):
             raise DataError(_sorted(all_problems))
         warnings = [p for p in all_problems if p.severity != "error"]
@@ -962,6 +970,26 @@ def _swap(new: Path, target: Path) -> None:
         os.rename(old, target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _failed_ids(imp: Import, problems: list[Problem]) -> set[str]:
+    """Ids of project records that had an error at their own row."""
+    bad_rows = {(p.file, p.line) for p in problems if p.severity == "error"}
+    out: set[str] = set()
+    for rel, (kind, data) in imp.files.items():
+        if kind != "projects":
+            continue
+        for item in data.get("projects") or []:
+            ref = imp.located.refs.get(id(item))
+            if ref is not None and (ref.ctx.source, ref.row) in bad_rows and isinstance(item.get("id"), str):
+                out.add(item["id"])
+    return out
+
+
+def _refers_to(p: Problem, imp: Import, tmp: Path, failed: set[str]) -> bool:
+    if p.code not in ("ref.unknown-project", "ref.not-completed") or not failed:
+        return False
+    return any(f"“{pid}”" in p.message for pid in failed)
 
 
 def parse_path(path: str) -> tuple:
