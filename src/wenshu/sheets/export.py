@@ -425,6 +425,13 @@ class WorkbookWriter:
         last = max(self.out[sheet.name].rows + 1 + EXTRA_ROWS, 1000)
         return f"'{sheet.name}'!${letter}$2:${letter}${last}"
 
+    def discard(self) -> None:
+        """Close the streamed sheets without writing a file (openpyxl finishes them on save)."""
+        try:
+            self.wb.save(io.BytesIO())
+        except Exception:  # noqa: BLE001 - nothing is kept either way
+            pass
+
     def finish(self, out: Path) -> None:
         for so in self.out.values():
             if so.sheet.mode == "form" and so.sheet.parent is None:
@@ -589,6 +596,7 @@ def export_workbook(data_dir: Path, out: Path, *, force: bool = False) -> Export
         for sheet, values in file_rows(lay, kind, data, rel):
             writer.add(sheet, values, rel)
     if errors:
+        writer.discard()
         raise DataError(sorted(errors, key=Problem.sort_key))
     writer.finish(out)
     rows = {so.sheet.name: (so.rows or len(so.form_rows)) for so in writer.out.values()}
