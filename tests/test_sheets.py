@@ -14,7 +14,6 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from wenshu.dataset import discover, load_file
-from wenshu.sheets.yamlio import plain
 
 INIT_ARGS = [
     "--no-input", "--district", "某区", "--division-code", "420000", "--year", "2025",
@@ -29,7 +28,7 @@ INIT_ARGS = [
 
 
 def folder_data(folder: Path) -> dict[str, object]:
-    """rel path -> the file's data as validated (only the fields the file gives), for comparisons."""
+    """rel path -> the file's data as validated (its meaning: defaults filled in), for comparisons."""
     files, _ = discover([folder])
     out = {}
     for p in files:
@@ -37,7 +36,7 @@ def folder_data(folder: Path) -> dict[str, object]:
         assert sf is not None and not [x for x in probs if x.severity == "error"], [x.format() for x in probs]
         if sf.kind == "sheet_aliases":
             continue
-        out[p.resolve().relative_to(folder.resolve()).as_posix()] = plain(sf.model)
+        out[p.resolve().relative_to(folder.resolve()).as_posix()] = sf.model.model_dump(by_alias=True)
     return out
 
 

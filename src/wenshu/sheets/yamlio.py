@@ -1,7 +1,8 @@
 """Stable, reviewable YAML out of models and tables.
 
 The files wenshu writes (``init``, ``import``) look like the hand-kept examples: keys in the order
-of the model's fields, only what was given (no defaults spelled out, no nulls), block style, no
+of the model's fields, only what was given (no defaults spelled out, no nulls, no empty lists of an
+optional field), block style, no
 anchors, money as written (``1250.50`` stays ``1250.50``), and every text that YAML 1.1 could read
 as something else (a code starting with a digit, ``yes``/``no``, a date-like text) quoted.
 The same data always gives the same bytes.
@@ -76,7 +77,7 @@ def plain(value: Any) -> Any:
             if name not in fields_set:
                 continue
             v = getattr(value, name)
-            if v is None:
+            if v is None or (_empty(v) and not f.is_required()):
                 continue
             out[field_key(name, f)] = plain(v)
         return out
@@ -89,6 +90,11 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _empty(v: Any) -> bool:
+    """An empty list or mapping: for an optional field, the same as not writing it."""
+    return isinstance(v, (list, dict, tuple)) and not v
+
+
 def canonical(tp: Any, value: Any) -> Any:
     """Raw data (from a table or a YAML file) put in model order, without nulls.
 
@@ -99,7 +105,7 @@ def canonical(tp: Any, value: Any) -> Any:
         out: dict[str, Any] = {}
         known = {field_key(n, f): f for n, f in tp.model_fields.items()}
         for key, f in known.items():
-            if key in value and value[key] is not None:
+            if key in value and value[key] is not None and not (_empty(value[key]) and not f.is_required()):
                 out[key] = canonical(f.annotation, value[key])
         for k, v in value.items():
             if k not in known and v is not None:
