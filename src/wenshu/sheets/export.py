@@ -70,10 +70,11 @@ def _styles(wb: Workbook) -> None:
         st.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         st.border = border
         wb.add_named_style(st)
-    for name, font in [("title", Font(bold=True, size=14)), ("bold", Font(bold=True)), ("plain", Font())]:
+    for name, font, wrap in [("title", Font(bold=True, size=14), False), ("bold", Font(bold=True), True),
+                             ("plain", Font(), True), ("line", Font(), False), ("group", Font(bold=True, color="1F4E78"), False)]:
         st = NamedStyle(name=name, number_format="@")
         st.font = font
-        st.alignment = Alignment(vertical="top", wrap_text=True)
+        st.alignment = Alignment(vertical="top", wrap_text=wrap)
         wb.add_named_style(st)
 
 
@@ -94,24 +95,46 @@ def header_text(col: Column) -> str:
     return (REQUIRED_MARK if col.required else "") + col.header
 
 
-def column_note(col: Column, sheet: Sheet) -> str:
-    """What a person needs to fill a column: meaning, whether required, format, allowed values, default."""
-    lines = [col.header]
-    if col.description:
-        lines.append(col.description)
-    if col.required:
-        lines.append("必填。")
-    elif col.group:
-        need = "（其中带*的必填）" if False else ""
-        lines.append(f"填写“{col.group}”时按需填写{need}。")
-    lines.append("格式：" + format_text(col))
-    if col.choices:
+# Model descriptions name YAML files and keys; in the workbook the same things are sheets and columns.
+_IN_WORKBOOK = (
+    ("district.yaml 的 departments 中", "“部门”工作表中"), ("district.yaml 中的 departments", "“部门”工作表"),
+    ("须在 departments 中列出", "须在“部门”工作表中"), ("district.yaml 的 industries 中", "“行业”工作表中"),
+    ("district.yaml 中 organs 的 key", "“发文机关”工作表中的机关代号"), ("district.yaml 中", "“部门”工作表中"),
+    ("（projects 中的 id）", "（“项目”工作表中的平台项目编号）"), ("district.yaml 的", "“区情设置”的"),
+    ("true 表示", "“是”表示"), ("false 表示", "“否”表示"), ("true：", "是："), ("false：", "否："),
+)
+
+
+def describe(col: Column) -> str:
+    text = col.description
+    for a, b in _IN_WORKBOOK:
+        text = text.replace(a, b)
+    return text
+
+
+def column_notes(col: Column) -> list[str]:
+    """Meaning, allowed values and default of a column (its need and format are shown apart)."""
+    lines = [describe(col)] if col.description else []
+    if col.choices and col.kind != BOOL:
         lines.append("可选：" + "、".join(col.choices))
     if col.item_choices:
         lines.append("可选（可多选，用“、”分隔）：" + "、".join(col.item_choices))
     if col.has_default and col.default not in (None, [], {}):
         lines.append(f"不填时为：{_default_text(col)}")
-    return "\n".join(lines)
+    return lines
+
+
+def need_text(col: Column) -> str:
+    if col.required:
+        return "必填。"
+    if col.group:
+        return f"填写“{col.group}”时按需填写。"
+    return "可不填。"
+
+
+def column_note(col: Column, sheet: Sheet) -> str:
+    """The header comment: what a person needs to fill the column."""
+    return "\n".join([col.header, *column_notes(col), need_text(col), "格式：" + format_text(col)])
 
 
 def _default_text(col: Column) -> str:
@@ -147,7 +170,7 @@ def format_text(col: Column) -> str:
     if k == GROUPS:
         return "每组一行，组内用逗号分隔"
     if col.pattern:
-        return "文字（" + (col.description.split("，如")[0] if col.description else "按规定格式") + "）"
+        return "文字，按规定格式（见说明）"
     return "文字"
 
 
@@ -250,7 +273,8 @@ class _SheetOut:
     styles: list[str]
     buffer: list[list[Out]] = field(default_factory=list)
     started: bool = False
-    rows: int = 0  # data rows written (excluding the header)
+    rows: int = 0  # data rows added (excluding the header)
+    written: int = 0  # data rows sent to the sheet
     form_rows: list = field(default_factory=list)
 
 
@@ -330,6 +354,10 @@ class WorkbookWriter:
             self._start(so)
         ws = so.ws
         for row in so.buffer:
+            so.written += 1
+            lines = max((str(c.value).count("\n") + 1 for c in row if c.style == "wrap" and c.value is not None), default=1)
+            if lines > 1:
+                ws.row_dimensions[so.written + 1].height = 15 * min(lines, 12)
             out = []
             for cell, c in zip(row, so.sheet.columns, strict=True):
                 if cell.value is None:
@@ -346,8 +374,8 @@ class WorkbookWriter:
     def _form(self, so: _SheetOut) -> None:
         s, ws = so.sheet, so.ws
         ws.column_dimensions["A"].width = max(24, max(_width(header_text(c)) for c in s.columns) + 2)
-        ws.column_dimensions["B"].width = 50
-        ws.column_dimensions["C"].width = 70
+        ws.column_dimensions["B"].width = 56
+        ws.column_dimensions["C"].width = 90
         ws.freeze_panes = "B2"
         head = []
         for text in ("项目", "值", "说明"):
@@ -367,8 +395,12 @@ class WorkbookWriter:
             if isinstance(out.value, str):
                 val.data_type = "s"
             val.style = out.style if out.value is not None else default_style(c)
-            note = WriteOnlyCell(ws, column_note(c, s).split("\n", 1)[-1])
-            note.style = "plain"
+            notes = column_notes(c)
+            note = WriteOnlyCell(ws, "；".join(n.rstrip("。") for n in notes) + ("。" if notes else ""))
+            note.style = "line"
+            lines = str(out.value).count("\n") + 1 if out.value is not None else 1
+            if lines > 1:
+                ws.row_dimensions[r].height = 15 * min(lines, 12)
             ws.append([label, val, note])
             dv = self._validation(c)
             if dv is not None:
@@ -454,11 +486,11 @@ class WorkbookWriter:
 
     def _guide(self) -> None:
         ws = self.guide
-        ws.column_dimensions["A"].width = 22
-        ws.column_dimensions["B"].width = 30
+        ws.column_dimensions["A"].width = 20
+        ws.column_dimensions["B"].width = 28
         ws.column_dimensions["C"].width = 8
-        ws.column_dimensions["D"].width = 40
-        ws.column_dimensions["E"].width = 70
+        ws.column_dimensions["D"].width = 52
+        ws.column_dimensions["E"].width = 100
         ws.sheet_properties.tabColor = "C00000"
 
         def line(*values: Any, style: str = "plain") -> None:
@@ -471,17 +503,14 @@ class WorkbookWriter:
 
         line("填表说明", style="title")
         for text in GUIDE_TEXT:
-            line(text)
+            line(text, style="line")
         line()
         line("工作表", "列名", "必填", "格式", "说明", style="head")
         for s in self.lay.sheets:
-            owner = f"（属于“{s.parent.name}”，每行写明所属记录）" if s.parent is not None else ""
-            line(s.name, FILE_KINDS[s.kind].title + owner, "", f"{self.out[s.name].rows or len(self.out[s.name].form_rows)} 行",
-                 _sheet_intro(s), style="bold")
+            line(s.name, _sheet_intro(s), style="group")
             for c in s.columns:
                 need = "是" if c.required else ("条件" if c.group else "")
-                desc = column_note(c, s).split("\n", 1)[-1]
-                line("", c.header, need, format_text(c), desc)
+                line("", c.header, need, format_text(c), "；".join(n.rstrip("。") for n in column_notes(c)), style="line")
 
 
 GUIDE_TEXT = (
@@ -497,14 +526,16 @@ GUIDE_TEXT = (
 
 
 def _sheet_intro(s: Sheet) -> str:
+    kind = FILE_KINDS[s.kind].title
     if s.mode == "form":
-        return "每行一个项目，在“值”一列填写"
+        return f"{kind}：每行一项，在“值”一列填写"
     if s.mode == "files":
-        return "每行一个文件（如每月一行、每份清单一行）"
+        return f"{kind}：每行一份（如每月一行、每份清单一行）"
     if s.parent is None:
-        return "每行一条记录"
+        return f"{kind}：每行一条记录"
     keys = "、".join(c.header for c in s.parent_key)
-    return f"每行一项，用 {keys} 对应“{s.parent.name}”中的记录" if keys else f"每行一项，属于“{s.parent.name}”"
+    return (f"{s.list_title}：每行一项，先写 {keys}，对应“{s.parent.name}”中的记录" if keys
+            else f"{s.list_title}：每行一项，属于“{s.parent.name}”")
 
 
 def _frozen(s: Sheet) -> int:
@@ -599,5 +630,5 @@ def export_workbook(data_dir: Path, out: Path, *, force: bool = False) -> Export
         writer.discard()
         raise DataError(sorted(errors, key=Problem.sort_key))
     writer.finish(out)
-    rows = {so.sheet.name: (so.rows or len(so.form_rows)) for so in writer.out.values()}
+    rows = {so.sheet.name: (so.rows or sum(1 for c, v in so.form_rows if v is not None)) for so in writer.out.values()}
     return ExportResult(out, count, rows)
