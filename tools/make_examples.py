@@ -396,7 +396,7 @@ def make_projects() -> tuple[dict[str, list[dict]], list[dict], list[dict]]:
                     "functions": [{"name": f, "achieved": not (idx % 4 == 1 and k == 2)} for k, f in enumerate(FUNCTIONS[ind])],
                 }
                 if not gov:
-                    op["carbon_unit"] = "吨CO₂/万元产值"
+                    op["carbon_unit"] = "吨二氧化碳/万元产值"
                     op["carbon_design"] = Decimal("0.42")
                     op["carbon_actual"] = Decimal("0.38") if idx % 3 else Decimal("0.47")
                     op["tax"] = money(float(total_d) * 0.035)
@@ -450,7 +450,7 @@ def make_evaluation(pid, name, ind, gov, dept, idx, accepted) -> dict:
     else:
         evaluators += [{"organisation": "区科经局", "role": "参与", "people": [person()]},
                        {"organisation": "区商务局", "role": "参与", "people": [person()]}]
-        basis = f"《{name}项目策划书》"
+        basis = f"《{name}策划书》" if name.endswith("项目") else f"《{name}项目策划书》"
     return {
         "project": pid,
         "basis": basis,
@@ -540,9 +540,11 @@ def make_supervision(out: Path) -> None:
                 "evaluations_submitted": 1 if month == 8 and dept in ("区教育局", "区卫健局", "区水湖局") else 0,
             }
             if dept in STRONG:
-                rec["highlights"] = [f"{month}月按时完成全部{due}项平台事项，预警项目全部明确整改时限。"]
+                # A highlight states only what the record bears out (validate flags the contrary).
+                rec["highlights"] = [f"{month}月按时完成全部{due}项平台事项" + ("，预警项目全部明确整改时限。" if warnings else "。")]
             if dept in WEAK and month >= 9:
-                rec["issues"] = [f"{month}月平台登录不足每周1次，{due - on_time}项事项超期办理，红黄灯预警处置滞后。"]
+                # A fact the platform figures do not show (those are computed and stated by wenshu).
+                rec["issues"] = ["未明确负责平台填报的科室和联系人，业主单位反馈的开工、进展信息未及时录入平台。"]
             records.append(rec)
         data = {
             "year": 2025,
@@ -564,7 +566,7 @@ def make_reports(out: Path) -> None:
             "report_date": D(2025, 5, 20 + len(name) % 8),
             "background": f"近年来，全区{name}领域投资保持稳定增长，{dept}按照全区投资项目绩效综合评价改革部署，依托绩效平台对本行业项目实行全生命周期管理。",
             "structure_analysis": ([
-                f"从资产存量看，全区{name}设施总体满足现阶段需求，但区域分布不够均衡，江北片区相对薄弱。",
+                f"从资产存量看，全区{name.removesuffix('设施')}设施总体满足现阶段需求，但区域分布不够均衡，江北片区相对薄弱。",
                 "从供给能力发挥看，已建成项目供给能力逐步释放，个别项目运营初期利用率偏低。",
                 "从未来需求看，随着城市更新和人口结构变化，需求将保持平稳增长，应适度超前布局。",
             ] if gov else [

@@ -52,7 +52,7 @@ def init_cmd(folder: Path, district: str | None, government: str | None, divisio
         --previous-year-investment 300000 \\
         --reform-plan "某区加快推动投资项目绩效综合评价改革工作方案（试行）/某政办〔2024〕3号" \\
         --organ 某区人民政府办公室/某区人民政府办公室/某政办 \\
-        --department 某区发展和改革局/区发改局/牵头部门+论证部门/能效水平+供需总量+财力 \\
+        --department 某区发展和改革局/区发展改革局/牵头部门+论证部门/能效水平+供需总量+财力 \\
         --department 某区教育局/区教育局/行业主管部门/财力 \\
         --industry 教育/区教育局/政府投资
     """

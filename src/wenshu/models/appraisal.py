@@ -35,7 +35,7 @@ class Conclusion(str, Enum):
 class Appraisal(WenshuModel):
     project: str = Field(title="项目编号", description="被论证项目的平台项目编号（projects 中的 id）")
     kind: AppraisalKind = Field(title="论证类型", description="能效水平、供需总量、债务风险、财政可承受能力、水资源量、污染物排放总量、环境准入清单、用地指标、选址、选址复核或财力")
-    department: str = Field(title="论证部门", description="负责该论证的部门简称，如 区发改局")
+    department: str = Field(title="论证部门", description="负责该论证的部门简称，须在 district.yaml 的 departments 中")
     submitted_on: dt.date = Field(title="提交论证日期", description="材料提交论证部门的日期；15个工作日时限由次日起算")
     completed_on: dt.date | None = Field(default=None, title="论证完成日期", description="出具论证意见的日期；未完成留空")
     conclusion: Conclusion | None = Field(default=None, title="论证结论", description="通过、有条件通过或不通过；完成后必填")

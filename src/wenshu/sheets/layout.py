@@ -47,14 +47,14 @@ from wenshu.models.supervision import BulletinMeta, DeptMonthRecord, Supervision
 from wenshu.models.tasks import TaskItem, TaskListFile
 
 # File kinds a data folder holds at most once: a two-column form (项目 | 值).
-SINGLE_FORMS = ("district", "annual_report", "rules")
+SINGLE_FORMS = ("district", "annual_report", "rules", "wording")
 
 # Kinds that never go into the workbook (settings of the workbook itself).
 NOT_IN_WORKBOOK = ("sheet_aliases",)
 
 # Order of the kinds in the workbook: what departments fill in first, the district's set-up later.
 KIND_ORDER = ("projects", "appraisals", "evaluations", "industry_reports", "annual_report", "supervision",
-              "tasks", "district", "notice", "rules", "holidays")
+              "tasks", "district", "notice", "rules", "wording", "holidays")
 
 # Fields identifying a record that owns repeated groups (the rows of a group sheet name it by these).
 # A record without an entry here is named by its position (序号) in its owner.
@@ -200,6 +200,16 @@ def unwrap(tp: Any) -> tuple[Any, bool]:
         return tp, optional
 
 
+def resolved(tp: Any, owner: type) -> Any:
+    """An annotation left as a string by ``from __future__ import annotations`` (a model built at
+    import time, as the wording phrases are), evaluated where its model was defined."""
+    if isinstance(tp, typing.ForwardRef):
+        import sys
+
+        return eval(tp.__forward_arg__, vars(sys.modules[owner.__module__]))  # noqa: S307 - our own source
+    return tp
+
+
 def is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, BaseModel)
 
@@ -258,7 +268,7 @@ def _columns(model: type[BaseModel], sheet: Sheet, sheets: list[Sheet], path: tu
             continue
         key = field_key(name, f)
         title = f.title or name
-        tp, optional = unwrap(f.annotation)
+        tp, optional = unwrap(resolved(f.annotation, model))
         req = required and f.is_required()
         fpath, ftitles = path + (key,), titles + (title,)
         if is_model(tp):

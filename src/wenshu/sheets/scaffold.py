@@ -85,7 +85,7 @@ def parse_department(text: str) -> dict:
     parts = [p for p in _SEP.split(text.strip())]
     if len(parts) < 3 or len(parts) > 5 or not all(parts[:3]):
         raise OptionError("应写成“部门全称/简称/角色”（多个角色用+或、分隔，可再加“/负责的论证/主要负责人”），"
-                          f"如 某区发展和改革局/区发改局/牵头部门+论证部门/能效水平+财力；实际：“{text}”")
+                          f"如 某区发展和改革局/区发展改革局/牵头部门+论证部门/能效水平+财力；实际：“{text}”")
     out: dict[str, Any] = {"name": parts[0], "short": parts[1], "roles": [r for r in _MULTI.split(parts[2]) if r]}
     if len(parts) > 3 and parts[3]:
         out["appraisals"] = [a for a in _MULTI.split(parts[3]) if a]

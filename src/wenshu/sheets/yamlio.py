@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel
 
 from wenshu.models import FILE_KINDS
-from wenshu.sheets.layout import field_key, is_model, unwrap
+from wenshu.sheets.layout import field_key, is_model, resolved, unwrap
 
 SCHEMA_DIR = "schemas"
 
@@ -106,7 +106,7 @@ def canonical(tp: Any, value: Any) -> Any:
         known = {field_key(n, f): f for n, f in tp.model_fields.items()}
         for key, f in known.items():
             if key in value and value[key] is not None and not (_empty(value[key]) and not f.is_required()):
-                out[key] = canonical(f.annotation, value[key])
+                out[key] = canonical(resolved(f.annotation, tp), value[key])
         for k, v in value.items():
             if k not in known and v is not None:
                 out[k] = v
