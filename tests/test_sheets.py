@@ -476,3 +476,25 @@ def test_validate_names_spreadsheets_in_a_data_folder(examples_copy, examples_bo
     assert "projects/项目.xlsx" in err and "论证.csv" in err and "wenshu import" in err
     code, _, err = run_cli("validate", examples_copy / "projects" / "项目.xlsx")
     assert code == 1 and "wenshu import" in err
+
+
+def test_round_trip_of_every_kind(examples_copy, tmp_path, run_cli):
+    """Rules, wording and holidays (not in data_examples) and the second district come back the same."""
+    from tests.conftest import ROOT
+
+    (examples_copy / "rules.yaml").write_text(
+        "kind: rules\nbasis: 区投委会2025年第1次会议\nlights:\n  start:\n    red_over_days: 60\n"
+        "supervision:\n  report_roles: [行业主管部门]\n  commend:\n    top_n: 2\n", encoding="utf-8")
+    (examples_copy / "wording.yaml").write_text(
+        'kind: wording\nphrases:\n  light.not_judged: "{library}项目不判断{check}"\n', encoding="utf-8")
+    (examples_copy / "holidays.yaml").write_text(
+        'kind: holidays\nyears:\n  "2027":\n    source: 国务院办公厅通知\n'
+        "    holidays: [2027-01-01, {from: 2027-02-06, to: 2027-02-12}]\n    workdays: [2027-02-20]\n", encoding="utf-8")
+    for name, folder in (("全部类型", examples_copy), ("第二个区", ROOT / "tests" / "fixtures" / "second_district")):
+        book = tmp_path / f"{name}.xlsx"
+        assert run_cli("export", folder, "-o", book)[0] == 0
+        code, _, err = run_cli("import", book, "-o", tmp_path / name)
+        assert code == 0, err
+        assert exact(folder_data(tmp_path / name)) == exact(folder_data(folder)), name
+    text = (tmp_path / "全部类型" / "rules.yaml").read_text(encoding="utf-8")
+    assert "red_over_days: 60" in text and "yellow_over_days" not in text  # only what the district changed
