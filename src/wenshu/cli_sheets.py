@@ -162,10 +162,11 @@ def import_cmd(inputs: tuple[Path, ...], out: Path, force: bool, check: bool, al
         sys.exit(1)
     _echo(r.warnings)
     rows = sum(r.rows.values())
+    sheets = sum(1 for v in r.rows.values() if v)
     if r.checked_only:
-        click.echo(f"检查通过：{len(r.rows)} 个工作表、{rows} 行数据，可以导入（未写入）。")
+        click.echo(f"检查通过：{sheets} 个工作表、{rows} 行数据，可以导入（未写入）。")
         return
-    click.echo(f"已导入到 {out.as_posix()}：{len(r.rows)} 个工作表、{rows} 行数据；写入 {len(r.written)} 个文件，"
+    click.echo(f"已导入到 {out.as_posix()}：{sheets} 个工作表、{rows} 行数据；写入 {len(r.written)} 个文件，"
                f"未变 {len(r.unchanged)} 个，删除 {len(r.removed)} 个" + (f"，保留其他文件 {r.kept} 个" if r.kept else "") + "。")
     for rel in r.removed:
         click.echo(f"  已删除（表格中已没有它的数据）：{rel}")

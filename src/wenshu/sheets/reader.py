@@ -81,8 +81,6 @@ def _workbook(path: Path) -> list[Table]:
                                  hint="请在 Excel 或 WPS 中打开并另存为 .xlsx 后再导入。")) from None
     out = []
     for ws in wb.worksheets:
-        if getattr(ws, "sheet_state", "visible") != "visible" and ws.title.startswith("_"):
-            continue
 
         def rows(ws=ws) -> Iterator[tuple[int, list]]:
             ws.reset_dimensions()  # trust the cells, not a stale <dimension> written by other programs
