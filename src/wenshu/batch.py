@@ -378,6 +378,7 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
     from wenshu.dataset import load_dataset
     from wenshu.documents import REGISTRY
     from wenshu.naming import UniqueNames, safe_filename
+    from wenshu.numbers import duplicate_problems, record as record_numbers
     from wenshu.render import core_for, kind as get_kind
     from wenshu.templates import resolve
 
@@ -431,15 +432,25 @@ def run_batch(opts: BatchOptions, on_progress: Callable[[int, int], None] | None
 
     estimate = 0
     job_iters: list[tuple[str, Iterator]] = []
+    numbered: list[Any] = []
     for k in kinds:
         if k not in templates:
             continue
         built = REGISTRY[k].build(ds, analysis)
         if isinstance(built, list):
+            # A document whose 发文字号 another document also uses is not written (wenshu.numbers).
+            chosen = [j for j in built if _in_period(j, opts.period) and _selected(j, departments)]
+            clashes = {id(j): duplicate_problems(ds, j) for j in chosen}
+            result.failures += [Failure(k, j.title, clashes[id(j)]) for j in chosen if clashes[id(j)]]
+            built = [j for j in built if not clashes.get(id(j))]
+            numbered += [j for j in chosen if not clashes[id(j)]]
             estimate += len(built)
         elif REGISTRY[k].estimate is not None:
             estimate += REGISTRY[k].estimate(ds)
         job_iters.append((k, iter(built)))
+    # Automatic 发文字号 of the documents about to be written go into the data folder's 发文登记簿
+    # first, so a later run gives them the same numbers (wenshu.numbers).
+    result.data_problems += record_numbers(ds, numbered)
     if on_plan:
         on_plan(estimate)
 

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 
 from wenshu.errors import DataError, Problem, UsageError
 from wenshu.models import FILE_KINDS
+from wenshu.models.register import REGISTER_FILE_NAME
 from wenshu.naming import safe_filename
 from wenshu.sheets.cells import CellError, blank, from_cell
 from wenshu.sheets.layout import INT, TEXT, Column, Layout, Sheet, layout
@@ -693,7 +694,8 @@ def default_file(kind: str, item: dict, organ_prefix: dict[str, str]) -> str:
             number = f"{prefix}〔{item.get('year')}〕{item.get('seq')}号"
             return f"notices/{safe(number, '通知')}.yaml"
         return f"notices/{safe(item.get('title'), '通知')}.yaml"
-    return {"district": "district.yaml", "rules": "rules.yaml", "holidays": "holidays.yaml",
+    return {"district": "district.yaml", "rules": "rules.yaml", "holidays": "holidays.yaml", "register": REGISTER_FILE_NAME,
+            "wording": "wording.yaml",
             "appraisals": "appraisals.yaml", "evaluations": "evaluations.yaml"}.get(kind, f"{kind}.yaml")
 
 

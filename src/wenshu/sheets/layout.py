@@ -90,6 +90,7 @@ DICT_KEY_TITLE = "年份"
 SEQ_TITLE = "序号"
 LEVEL_TITLE = "层级"
 FILE_TITLE = "数据文件"
+FILE_TITLE_ALT = "所在数据文件"
 
 # Column kinds.
 TEXT, INT, DECIMAL, DATE, BOOL, CHOICE, LINES, LIST, GROUPS = (
@@ -437,6 +438,11 @@ def _headers(sheet: Sheet) -> None:
     for c in cols:
         if not (c.special == "key" and c.header):
             c.header = text(c)
+    # The file column yields to a field of the same title (a register entry's own 数据文件).
+    taken = {c.header for c in cols if c.special != "file"}
+    for c in cols:
+        if c.special == "file" and c.header in taken:
+            c.header = FILE_TITLE_ALT
 
 
 def _sheet_names(sheets: list[Sheet]) -> None:
