@@ -291,7 +291,7 @@ def test_bad_cells_are_all_reported_with_sheet_row_and_column(examples_book, tmp
 
     money = block(2, "项目", "总投资（万元）")
     assert "应为数字" in money and "应填写 1250" in money and "“1,250万元”" in money
-    assert "半角：2024" in block(5, "项目", "运营数据年度", "全角数字")
+    assert "已按半角“2024”读取" in block(5, "项目", "运营数据年度", "全角")  # as validate reads it: a warning
     assert "缺少必填字段" in block(6, "项目", "B列“项目名称”")
     assert "超过15位" in block(7, "项目", "统一社会信用代码")
     assert "不在 district.yaml 的部门中" in block(8, "项目", "行业主管部门")  # the whole-folder check, traced back

@@ -14,6 +14,7 @@ import click
 from wenshu.errors import DataError, Problem, UsageError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+OPTIONS = "[选项]"
 
 
 def _echo(problems: list[Problem]) -> None:
@@ -22,26 +23,26 @@ def _echo(problems: list[Problem]) -> None:
         click.echo("", err=True)
 
 
-@click.command("init", context_settings=CONTEXT)
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--district", help="区名，如 某某区。")
-@click.option("--government", help="区人民政府全称；默认“区名+人民政府”。")
-@click.option("--division-code", help="6位行政区划代码。")
-@click.option("--year", type=int, help="工作年度；默认今年。")
-@click.option("--previous-year-investment", help="上年度全区固定资产投资完成额（万元，只写数字）。")
-@click.option("--reform-plan", help="本区改革工作方案：“方案名称/发文字号”。")
-@click.option("--organ", "organs", multiple=True, help="发文机关（可多次）：“机关全称/发文机关标志/机关代字[/代号]”。")
-@click.option("--department", "departments", multiple=True,
+@click.command("init", context_settings=CONTEXT, options_metavar=OPTIONS)
+@click.argument("folder", metavar="目录", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--district", metavar="区名", help="区名，如 某某区。")
+@click.option("--government", metavar="全称", help="区人民政府全称；默认“区名+人民政府”。")
+@click.option("--division-code", metavar="代码", help="6位行政区划代码。")
+@click.option("--year", type=int, metavar="年度", help="工作年度；默认今年。")
+@click.option("--previous-year-investment", metavar="万元", help="上年度全区固定资产投资完成额（万元，只写数字）。")
+@click.option("--reform-plan", metavar="名称/字号", help="本区改革工作方案：“方案名称/发文字号”。")
+@click.option("--organ", "organs", multiple=True, metavar="机关", help="发文机关（可多次）：“机关全称/发文机关标志/机关代字[/代号]”。")
+@click.option("--department", "departments", multiple=True, metavar="部门",
               help="部门（可多次）：“全称/简称/角色+角色[/负责的论证+…][/主要负责人]”；须有一个“牵头部门”。")
-@click.option("--industry", "industries", multiple=True, help="行业（可多次）：“行业名称/主管部门简称/投资类型”。")
-@click.option("--recipient", "recipients", multiple=True, help="默认主送机关（可多次）；默认“各街道办事处”“区直各部门”。")
-@click.option("--printer", help="默认印发机关；默认名称以“办公室”结尾的第一个发文机关。")
+@click.option("--industry", "industries", multiple=True, metavar="行业", help="行业（可多次）：“行业名称/主管部门简称/投资类型”。")
+@click.option("--recipient", "recipients", multiple=True, metavar="机关", help="默认主送机关（可多次）；默认“各街道办事处”“区直各部门”。")
+@click.option("--printer", metavar="机关", help="默认印发机关；默认名称以“办公室”结尾的第一个发文机关。")
 @click.option("--no-input", is_flag=True, help="不提问：缺少的信息直接报错（脚本中使用）。")
 def init_cmd(folder: Path, district: str | None, government: str | None, division_code: str | None, year: int | None,
              previous_year_investment: str | None, reform_plan: str | None, organs: tuple[str, ...],
              departments: tuple[str, ...], industries: tuple[str, ...], recipients: tuple[str, ...],
              printer: str | None, no_input: bool) -> None:
-    """为一个新区建立数据目录 FOLDER：区情设置、空的数据文件、计算规则和节假日文件、说明。
+    """为一个新区建立数据目录：区情设置、空的数据文件、计算规则和节假日文件、说明。
 
     区情设置中的机关、部门、行业、改革工作方案由选项给出；缺少时逐项提问（加 --no-input 则报错）。
     生成的目录立即可以通过 wenshu validate；已存在的非空目录不会被改动。
@@ -113,13 +114,13 @@ def _ask_list(what: str, shape: str, parse) -> list[str]:
         out.append(text)
 
 
-@click.command("export", context_settings=CONTEXT)
-@click.argument("data", type=click.Path(path_type=Path, file_okay=False))
-@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+@click.command("export", context_settings=CONTEXT, options_metavar=OPTIONS)
+@click.argument("data", metavar="数据目录", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-o", "--out", "out", required=True, metavar="填报表.xlsx", type=click.Path(path_type=Path, dir_okay=False),
               help="输出的填报表（.xlsx）。")
 @click.option("-f", "--force", is_flag=True, help="覆盖已存在的输出文件。")
 def export_cmd(data: Path, out: Path, force: bool) -> None:
-    """把数据目录 DATA 导出为一个填报表（.xlsx），在 Excel 或 WPS 中填写后用 wenshu import 导入。
+    """把数据目录导出为一个填报表（.xlsx），在 Excel 或 WPS 中填写后用 wenshu import 导入。
 
     每类数据一个工作表，一项记录有多行的数据（资金来源、分年度投资计划、进度、论证记录、督办记录……）
     各一个工作表；列名、必填标记、下拉列表、日期和数字格式都已设好；“填表说明”工作表说明每一列。
@@ -138,14 +139,14 @@ def export_cmd(data: Path, out: Path, force: bool) -> None:
     click.echo(f"已生成 {out.as_posix()}：{len(result.rows)} 个工作表，来自 {result.files} 个数据文件" + (f"（{shown}……）" if shown else "（空白填报表）"))
 
 
-@click.command("import", context_settings=CONTEXT)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False), help="写入的数据目录。")
+@click.command("import", context_settings=CONTEXT, options_metavar=OPTIONS)
+@click.argument("inputs", nargs=-1, required=True, metavar="表格...", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out", required=True, metavar="数据目录", type=click.Path(path_type=Path, file_okay=False), help="写入的数据目录。")
 @click.option("-f", "--force", is_flag=True, help="数据目录已存在时，用表格中的数据替换对应的数据文件（其他文件保留）。")
 @click.option("--check", is_flag=True, help="只检查表格，不写入任何文件。")
-@click.option("--aliases", type=click.Path(path_type=Path, dir_okay=False), help="另外使用的表格别名文件（格式同 表格别名.yaml）。")
+@click.option("--aliases", metavar="文件", type=click.Path(path_type=Path, dir_okay=False), help="另外使用的表格别名文件（格式同 表格别名.yaml）。")
 def import_cmd(inputs: tuple[Path, ...], out: Path, force: bool, check: bool, aliases: Path | None) -> None:
-    """把填好的表格导入数据目录：INPUTS 是 .xlsx 填报表，或 .csv 文件（每个工作表一个，文件名为工作表名）。
+    """把填好的表格导入数据目录：表格是 .xlsx 填报表，或 .csv 文件（每个工作表一个，文件名为工作表名）。
 
     工作表和列按名称对应（其他程序的名称见 表格别名.yaml）；所有问题一次列出（工作表、行、列名和原因）。
     全部正确才写入；已存在的目录要加 --force，写入时先在旁边的临时目录中写好并整体校验，再替换。

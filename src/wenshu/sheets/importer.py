@@ -37,10 +37,11 @@ from wenshu.models import FILE_KINDS
 from wenshu.models.register import REGISTER_FILE_NAME
 from wenshu.naming import safe_filename
 from wenshu.sheets.cells import CellError, blank, from_cell
-from wenshu.sheets.layout import INT, TEXT, Column, Layout, Sheet, layout
+from wenshu.sheets.layout import GROUPS, LINES, LIST, TEXT, Column, Layout, Sheet, layout
 from wenshu.sheets.reader import Table, norm, open_tables
 from wenshu.sheets.yamlio import file_text
-from wenshu.validation import resolve, show_value, translate
+from wenshu.validation import narrow_wide, resolve, show_value, translate
+from wenshu.widechars import narrow_value
 
 ALIAS_FILE = "表格别名.yaml"
 HEADER_SCAN_ROWS = 10
@@ -408,7 +409,19 @@ class Assembler:
             self._row(ctx, r, row)
         return count
 
+    def _narrowed(self, ctx: Ctx, r: int | None, title: str | None, c: Column, raw: Any) -> Any:
+        """Full-width digits and letters in a number, date or choice: read as half-width with the
+        warning ``wenshu validate`` gives (texts are left to the folder check, which does the same)."""
+        if not isinstance(raw, str) or c.kind in (TEXT, LINES, GROUPS) or (c.kind == LIST and c.item == TEXT):
+            return raw
+        new = narrow_value(raw)
+        if new != raw:
+            self.problem(ctx, r, title, "data.full-width", f"“{raw}”中有全角数字或字母，已按半角“{new}”读取。",
+                         severity="warning", hint="请在表格中改用半角（英文输入状态下的）数字和字母")
+        return new
+
     def _convert(self, ctx: Ctx, r: int, c: Column, raw: Any, fmt: Any) -> tuple[bool, Any]:
+        raw = self._narrowed(ctx, r, _cell_title(*ctx.where[_where_key(c)]), c, raw)
         try:
             return True, from_cell(c, raw, fmt)
         except CellError as e:
@@ -570,6 +583,7 @@ class Assembler:
             raw, fmt = row[value_col] if len(row) > value_col else (None, None)
             if blank(raw):
                 continue
+            raw = self._narrowed(ctx, r, f"“{c.header}”", c, raw)
             try:
                 value = from_cell(c, raw, fmt)
             except CellError as e:
@@ -889,7 +903,7 @@ def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[
             old = target / rel
             if rel in old_covered and old_covered[rel] == kind:
                 try:
-                    same = file_text(kind, load_yaml(old, positions=False).data, rel) == text
+                    same = _meaning(kind, load_yaml(old, positions=False).data, rel) == _meaning(kind, data, rel)
                 except (DataError, TypeError, AttributeError):
                     same = False
                 if same:
@@ -937,6 +951,16 @@ def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[
     finally:
         if tmp is not None and Path(tmp).exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _meaning(kind: str, data: dict, rel: str) -> str:
+    """The canonical text of a file's data as wenshu reads it (full-width digits and letters as
+    half-width): two files with the same meaning give the same text."""
+    import copy
+
+    data = copy.deepcopy(data)
+    narrow_wide(FILE_KINDS[kind].model, data)
+    return file_text(kind, data, rel)
 
 
 def _umask() -> int:
