@@ -24,7 +24,7 @@ def template() -> None:
 
 @template.command("check")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--kind", "kind", metavar="KIND", help="文书类型（wenshu kinds 查看）；不写时按模板文件名判断。")
+@click.option("--kind", "kind", metavar="KIND", help="文书类型（wenshu kinds 查看）；不写时按模板文档属性中记录的文书类型、其次按文件名判断。")
 @click.option("--annotate", "annotate_out", type=click.Path(path_type=Path, dir_okay=False),
               help="另存一份带批注的模板：每个问题在对应段落旁加一条 Word 批注。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总。")

@@ -338,7 +338,7 @@ _CORE_TEMPLATE = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>{category}"
     "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
     '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
@@ -350,7 +350,12 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None) -> bytes:
-    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible."""
+def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None,
+             category: str | None = None) -> bytes:
+    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible.
+
+    ``category`` (类别 in Word's properties): a template's kind (templates.py)."""
     when = (date or dt.date(2000, 1, 1)).isoformat() + "T00:00:00Z"
-    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when).encode("utf-8")
+    cat = f"<cp:category>{_esc(category)}</cp:category>" if category else ""
+    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when,
+                                 category=cat).encode("utf-8")
