@@ -232,7 +232,7 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
     一份文书出错不影响其他文书；出错的文书及原因在最后列出，退出码为 1。
     中断（Ctrl-C、断电）后用 --resume 继续，结果与一次完成完全相同。
     """
-    from wenshu.batch import BatchOptions, run_batch, summary_table
+    from wenshu.batch import BatchOptions, interrupted_message, run_batch, set_aside_lines, summary_table
     from wenshu.progress import Progress
 
     if not data.is_dir():
@@ -263,8 +263,10 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
         click.echo(f"未生成：{f.title}（{f.kind}）", err=True)
         for p in f.problems:
             click.echo(p.format(), err=True)
+    for line in set_aside_lines(result):
+        click.echo(line, err=result.interrupted)
     if result.interrupted:
-        click.echo(f"已中断：已完成 {result.written + result.skipped} 份。运行同一命令并加 --resume 继续。", err=True)
+        click.echo(interrupted_message(result), err=True)
         sys.exit(130)
     click.echo(summary_table(result))
     if opts.pdf:

@@ -181,7 +181,7 @@ def scan_folder(folder: Path) -> TemplateFolder:
         if kind is None:
             res.warnings.append(Problem(
                 code="template.unknown-kind", severity="warning", file=str(p),
-                message="无法判断这个模板是哪种文书的（文档属性中没有“文书类型”，文件名也不是某类文书的名称），未使用。",
+                message="无法判断这个模板是哪种文书的（文档属性“文书类型”和文件名都对应不上任何一类文书），未使用。",
                 hint="把文件名改为以文书类型开头（如“项目绩效评价报告（修改）.docx”），"
                      "或在 Word“文件 → 信息 → 属性 → 高级属性 → 自定义”中添加“文书类型”，值为文书名称。"))
             continue
