@@ -48,7 +48,8 @@ _TAG_START = re.compile(r"\{[{%#]")
 _TAGS = re.compile(r"<[^>]+>")
 # Cell properties docxtpl's {% vm %} / {% hm %} / {% colspan %} / {% cellbg %} insert (with a tag inside).
 _CELL_PROPS_TAG = re.compile(r"<w:(?:vMerge|gridSpan|shd)\b[^>]*\{[{%]")
-_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_TAG_SPAN = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 # One parser for every render: strict (no recover), no entity expansion or network access.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False, huge_tree=False)
 
@@ -144,7 +145,13 @@ def normalise_part(data: bytes) -> tuple[str, etree._Element]:
     """A part's XML as docxtpl sees it: parsed and serialised again by lxml (entities resolved to the
     characters they stand for: ``&quot;`` inside a tag becomes ``"``)."""
     root = etree.fromstring(data, _PARSER)
-    return _XML_DECL + etree.tostring(root, encoding="unicode"), root
+    text = etree.tostring(root, encoding="unicode")
+    if "\n" in text:
+        # Newlines are the engine's paragraph marks (engine/patch.py): a template's own (pretty-printed
+        # XML, a line break typed in a text) become a space inside a tag (the same to Jinja) and the
+        # character reference &#10; elsewhere (the same character to every XML reader).
+        text = _TAG_SPAN.sub(lambda m: m.group(0).replace("\n", " "), text).replace("\n", "&#10;")
+    return _XML_DECL + text, root
 
 
 def _patch(xml: str) -> str:
