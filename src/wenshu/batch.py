@@ -527,26 +527,39 @@ def _free_name(path: Path) -> Path:
 
 
 class _Lock:
-    """One batch at a time per output folder (flock on OUT/.wenshu-batch/lock).
+    """One batch at a time per output folder: a lock on OUT/.wenshu-batch/lock.
 
-    The descriptor is not inherited by programs started from the batch (close-on-exec), and the
-    forked render workers close their copy first thing (``_worker_init``), so the lock goes when the
-    batch goes. A lock still held by leftovers of a dead batch (workers of an older wenshu that
-    outlived it) is freed at the next start: their batch is gone, so they are stopped.
+    The lock is a POSIX record lock (``lockf``), which a forked process does not inherit: the render
+    workers never hold it, so it goes when the batch goes (the kernel drops it with the process). A
+    ``flock`` is taken too, so that an older wenshu (which only knew flock) and this one still keep
+    out of each other's way; the workers close their copy of the descriptor first thing
+    (``_worker_init``), which is all a flock needs. The descriptor is close-on-exec, so no program the
+    batch starts gets it. A flock still held by leftovers of a dead batch (workers of an older wenshu
+    that outlived it) is freed at the next start: their batch is gone, so they are stopped.
     """
 
     def __init__(self, state: Path):
         self.path = state / "lock"
         self.fd = None
 
+    def _take(self) -> None:
+        fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+            raise
+
     def __enter__(self):
         global _LOCK_FD
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         for attempt in range(2):
             try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                self._take()
                 break
-            except BlockingIOError:
+            except OSError as e:
+                if not isinstance(e, BlockingIOError) and e.errno not in (11, 13):  # EAGAIN, EACCES
+                    raise
                 other = os.pread(self.fd, 32, 0).decode(errors="replace").strip()
                 if attempt == 0 and _stop_leftovers(self.path, other):
                     continue
@@ -563,6 +576,7 @@ class _Lock:
         global _LOCK_FD
         _LOCK_FD = None
         fcntl.flock(self.fd, fcntl.LOCK_UN)
+        fcntl.lockf(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
 
 

@@ -760,13 +760,18 @@ def sweep_stale_folders(tmp: Path | None = None, min_age: float = 10.0) -> list[
             if _start_time(int(owner[0])) == owner[1]:
                 continue  # its pool is alive
         else:
+            # An older wenshu (no owner file): stale only if what runs in it is orphaned (its process
+            # is gone), or if nothing has run in it for an hour.
             try:
-                if time.time() - d.stat().st_mtime < min_age:
-                    continue  # being set up right now
+                age = time.time() - d.stat().st_mtime
             except OSError:
                 continue
-            if any(_ppid(p) not in (1, None) and _ppid(p) not in users for p in users):
-                continue  # an older wenshu's pool, still run by its process
+            if age < min_age:
+                continue  # being set up right now
+            if users and any(_ppid(p) not in (1, None) and _ppid(p) not in users for p in users):
+                continue  # still run by its process
+            if not users and age < 3600:
+                continue
         for pid in users:
             try:
                 os.kill(pid, signal.SIGKILL)
