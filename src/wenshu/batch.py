@@ -1194,9 +1194,16 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
                 for r in fut.result():
                     finish(r)
     except BaseException:
+        # Ctrl-C: stop the workers now (a chunk in progress would go on writing temporary files after
+        # this process has cleaned them up); what they had not handed back is done again by --resume.
         for f in in_flight:
             f.cancel()
+        procs = list((getattr(pool, "_processes", None) or {}).values())
+        for p in procs:
+            p.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            p.join(timeout=5)
         raise
     pool.shutdown(wait=True)
 
