@@ -36,10 +36,12 @@ if step == "validate":
     count = ds.project_count
 elif step == "analyze":
     from wenshu.dataset import load_dataset
-    from wenshu.analysis.engine import analyze, format_text
+    from wenshu.analysis.engine import analyze
+    from wenshu.analysis_output import format_text
+    from wenshu.wording import Wording
     ds = load_dataset([data], lean=True)
     a = analyze(ds, dt.date.fromisoformat("%s"), compact=True)
-    format_text(a)
+    format_text(a, Wording())
     count = len(a.projects)
 else:
     from wenshu.batch import BatchOptions, run_batch

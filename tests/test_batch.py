@@ -41,7 +41,7 @@ def test_layout_and_manifest(reference):
     assert "全区/通知/港政办〔2024〕3号.docx" in docs
     assert "全区/年度投资项目综合绩效评价报告/黄石港区2024年度投资项目综合绩效评价报告.docx" in docs
     assert "区教育局/项目绩效评价报告/黄石港区第二实验小学新建工程绩效评价报告.docx" in docs
-    assert "区教育局/行业绩效评价报告/2024年度教育行业投资项目绩效评价报告.docx" in docs
+    assert "区教育局/行业绩效评价报告/黄石港区2024年度教育行业投资项目绩效评价报告.docx" in docs
     assert any(d.startswith("区城执局/通报批评/") for d in docs)  # a copy for the department concerned
     assert any(d.startswith("区教育局/任务清单/") for d in docs)
     for d in docs:
@@ -134,7 +134,7 @@ def test_one_failing_document_is_listed_and_others_written(examples_copy, tmp_pa
     tdir = tmp_path / "tpl"
     tdir.mkdir()
     edited_template(ROOT / "templates" / "project_report.docx", tdir / "project_report.docx",
-                    "{{ opening }}", '{% if project.id == "HSG-2023-001" %}{{ project.nmae }}{% endif %}{{ opening }}')
+                    "{{ evaluation.team }}", '{% if project.code == "2022-420202-83-01-100137" %}{{ project.nmae }}{% endif %}{{ evaluation.team }}')
     out = tmp_path / "out"
     r = wenshu("batch", examples_copy, "-o", out, "--as-of", AS_OF, "--templates", tdir, "--kinds", "project_report")
     assert r.returncode == 1

@@ -17,9 +17,9 @@ from tests.conftest import EXAMPLES, ROOT
 def test_analyze_lists_red_and_yellow_with_reasons_and_overdue(run_cli):
     code, out, err = run_cli("analyze", EXAMPLES, "--as-of", "2025-10-31")
     assert code == 0, err
-    assert "红灯项目11个，黄灯项目1个" in out
-    assert "黄石港区保障性租赁住房建设项目（HSG-2024-017，区住保局）" in out
-    assert "【开工·红灯】计划开工2025年5月15日，截至2025年10月31日已逾期169天未开工" in out
+    assert "红灯项目10个，黄灯项目1个" in out
+    assert "黄石港区保障性租赁住房建设项目（项目代码2023-420202-70-01-117947，区住保局）" in out
+    assert "【开工·红灯】计划于2025年5月15日开工，截至2025年10月31日已逾期169天未开工" in out
     assert "逾期" in out and "目录库：44个项目" in out
 
 
@@ -27,7 +27,9 @@ def test_analyze_json(run_cli):
     code, out, _ = run_cli("analyze", EXAMPLES, "--as-of", "2025-10-31", "--json")
     assert code == 0
     data = json.loads(out)
-    assert data["summary"]["red"] == 11 and data["as_of"] == "2025-10-31"
+    assert data["summary"]["red"] == 10 and data["as_of"] == "2025-10-31"
+    light = next(x for x in data["projects"][0]["lights"]["lights"] if x["check"] == "start")
+    assert set(light["reason"]) == {"key", "text"} and light["reason"]["key"].startswith("light.start.")
 
 
 def test_analyze_bad_date_is_usage_error(run_cli):

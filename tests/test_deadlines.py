@@ -1,4 +1,4 @@
-"""Reform deadlines (港政办〔2024〕3号): hand-computed due days and every status."""
+"""Reform deadlines (the source notice's periods): hand-computed due days and every status."""
 
 from __future__ import annotations
 
@@ -35,45 +35,45 @@ D = date.fromisoformat
 
 
 def test_due_day_exact_is_on_time():
-    r = evaluate("竣工结算", "规则", D("2024-10-31"), D("2025-02-28"), D("2025-02-28"), D("2025-06-01"))
+    r = evaluate("settlement", D("2024-10-31"), D("2025-02-28"), D("2025-02-28"), D("2025-06-01"))
     assert r.status is Status.ON_TIME
     assert r.days_late == 0
-    assert r.label() == "按时"
+    assert r.status is Status.ON_TIME
 
 
 def test_early_is_on_time():
-    r = evaluate("x", "r", D("2024-10-31"), D("2025-02-28"), D("2024-12-01"), D("2025-06-01"))
-    assert r.status is Status.ON_TIME and r.label() == "按时"
+    r = evaluate("x", D("2024-10-31"), D("2025-02-28"), D("2024-12-01"), D("2025-06-01"))
+    assert r.status is Status.ON_TIME and r.status is Status.ON_TIME
 
 
 def test_late_counts_calendar_days():
-    r = evaluate("x", "r", D("2024-10-31"), D("2025-02-28"), D("2025-03-12"), D("2025-06-01"))
+    r = evaluate("x", D("2024-10-31"), D("2025-02-28"), D("2025-03-12"), D("2025-06-01"))
     assert r.status is Status.LATE
     assert r.days_late == 12
-    assert r.label() == "逾期12天"
+    assert r.status is Status.LATE and r.days_late == 12
 
 
 def test_pending_up_to_and_including_due_day():
     for as_of in ("2025-01-01", "2025-02-28"):
-        r = evaluate("x", "r", D("2024-10-31"), D("2025-02-28"), None, D(as_of))
+        r = evaluate("x", D("2024-10-31"), D("2025-02-28"), None, D(as_of))
         assert r.status is Status.PENDING
         assert r.days_late == 0
-        assert r.label() == "未到期"
+        assert r.status is Status.PENDING
 
 
 def test_overdue_counts_days_so_far():
-    r = evaluate("x", "r", D("2024-10-31"), D("2025-02-28"), None, D("2025-03-30"))
+    r = evaluate("x", D("2024-10-31"), D("2025-02-28"), None, D("2025-03-30"))
     assert r.status is Status.OVERDUE
     assert r.days_late == 30
-    assert r.label() == "已逾期未完成（已超期30天）"
-    assert evaluate("x", "r", D("2024-10-31"), D("2025-02-28"), None, D("2025-03-01")).days_late == 1
+    assert r.status is Status.OVERDUE and r.days_late == 30
+    assert evaluate("x", D("2024-10-31"), D("2025-02-28"), None, D("2025-03-01")).days_late == 1
 
 
 def test_not_started():
-    r = evaluate("x", "r", None, None, None, D("2025-03-30"))
+    r = evaluate("x", None, None, None, D("2025-03-30"))
     assert r.status is None
     assert r.days_late == 0
-    assert r.label() == "—"
+    assert r.status is None
 
 
 def test_status_values_are_chinese():
@@ -82,7 +82,7 @@ def test_status_values_are_chinese():
 
 
 def test_result_is_frozen():
-    r = evaluate("x", "r", None, None, None, D("2025-03-30"))
+    r = evaluate("x", None, None, None, D("2025-03-30"))
     with pytest.raises(Exception):
         r.days_late = 3  # type: ignore[misc]
 
@@ -92,13 +92,12 @@ def test_result_is_frozen():
 
 def test_appraisal_due_and_on_time():
     r = appraisal_deadline(D("2024-04-28"), D("2024-05-21"), D("2024-06-30"))
-    assert r.name == "论证入库"
-    assert "15个工作日" in r.rule
+    assert r.key == "appraisal"
     assert r.start == D("2024-04-28")
     assert r.due == D("2024-05-21")
     assert r.status is Status.ON_TIME
     assert r.workdays_late == 0
-    assert r.label() == "按时"
+    assert r.status is Status.ON_TIME
 
 
 def test_appraisal_late_in_calendar_and_working_days():
@@ -107,7 +106,7 @@ def test_appraisal_late_in_calendar_and_working_days():
     assert r.status is Status.LATE
     assert r.days_late == 6
     assert r.workdays_late == 4
-    assert r.label() == "逾期6天"
+    assert r.status is Status.LATE and r.days_late == 6
 
 
 def test_appraisal_overdue_workdays_skip_dragon_boat():
@@ -122,7 +121,7 @@ def test_appraisal_pending_and_not_started():
     r = appraisal_deadline(D("2024-04-28"), None, D("2024-05-21"))
     assert r.status is Status.PENDING and r.workdays_late == 0
     r = appraisal_deadline(None, None, D("2024-05-21"))
-    assert r.status is None and r.label() == "—" and r.workdays_late is None
+    assert r.status is None and r.status is None and r.workdays_late is None
 
 
 def test_appraisal_over_national_day():
@@ -149,11 +148,11 @@ def test_appraisal_uses_district_calendar():
 
 def test_settlement_four_months_month_end_clamped():
     r = settlement_deadline(D("2024-10-31"), D("2025-02-28"), D("2025-06-01"))
-    assert r.name == "竣工结算"
+    assert r.key == "settlement"
     assert r.due == D("2025-02-28")
     assert r.status is Status.ON_TIME
     r = settlement_deadline(D("2024-10-31"), D("2025-03-12"), D("2025-06-01"))
-    assert r.label() == "逾期12天"
+    assert r.status is Status.LATE and r.days_late == 12
 
 
 def test_settlement_not_started_without_completion():
@@ -170,7 +169,6 @@ def test_filing_six_months_after_report():
     r = final_accounts_filing_deadline(D("2024-08-31"), None, D("2025-02-28"))
     assert r.due == D("2025-02-28")
     assert r.status is Status.PENDING
-    assert "区财政局" in r.rule
 
 
 def test_cycle_eleven_months():
@@ -181,12 +179,12 @@ def test_cycle_eleven_months():
 
 def test_liangsuan_chain():
     results = liangsuan_deadlines(D("2024-10-31"), D("2025-02-20"), None, None, D("2025-04-01"))
-    names = [r.name for r in results]
-    assert names == ["竣工结算", "竣工财务决算报告", "决算备案", "“两算”全周期"]
+    keys = [r.key for r in results]
+    assert keys == ["settlement", "final_report", "filing", "cycle"]
     settle, report, filing, cycle = results
     assert settle.status is Status.ON_TIME
     assert report.due == D("2025-03-20") and report.status is Status.OVERDUE and report.days_late == 12
-    assert filing.status is None and filing.label() == "—"
+    assert filing.status is None and filing.status is None
     assert cycle.due == D("2025-09-30") and cycle.status is Status.PENDING
 
 
@@ -205,10 +203,9 @@ def test_monthly_report_due_on_the_tenth_inclusive():
     assert r.due == D("2025-03-10")
     assert r.start == D("2025-02-28")  # reports February
     assert r.status is Status.ON_TIME
-    assert "2025年2月进展" in r.rule
-    assert monthly_report_deadline(2025, 3, D("2025-03-11"), D("2025-03-31")).label() == "逾期1天"
+    assert monthly_report_deadline(2025, 3, D("2025-03-11"), D("2025-03-31")).status is Status.LATE and monthly_report_deadline(2025, 3, D("2025-03-11"), D("2025-03-31")).days_late == 1
     assert monthly_report_deadline(2025, 1, None, D("2025-01-10")).status is Status.PENDING
-    assert monthly_report_deadline(2025, 1, None, D("2025-01-15")).label() == "已逾期未完成（已超期5天）"
+    assert monthly_report_deadline(2025, 1, None, D("2025-01-15")).status is Status.OVERDUE and monthly_report_deadline(2025, 1, None, D("2025-01-15")).days_late == 5
     assert monthly_report_deadline(2025, 1, None, D("2025-01-15")).start == D("2024-12-31")
 
 
@@ -220,14 +217,14 @@ def test_evaluation_calendar_for_2024_projects():
     assert pre.due == D("2025-04-30") and pre.status is Status.ON_TIME
     assert industry.due == D("2025-05-31") and industry.status is Status.PENDING
     assert report.due == D("2025-06-30") and report.status is Status.PENDING
-    assert "2025年4月底前" in pre.rule and "2024年竣工项目" in pre.rule
+    assert [pre.key, industry.key, report.key] == ["pre_evaluation", "industry_evaluation", "comprehensive_report"]
     assert pre.start == D("2024-12-31")
 
 
 def test_evaluation_late_and_overdue():
-    assert pre_evaluation_deadline(2024, D("2025-05-02"), D("2025-06-01")).label() == "逾期2天"
-    assert industry_evaluation_deadline(2024, None, D("2025-06-10")).label() == "已逾期未完成（已超期10天）"
-    assert comprehensive_report_deadline(2024, D("2025-06-30"), D("2025-07-01")).label() == "按时"
+    assert pre_evaluation_deadline(2024, D("2025-05-02"), D("2025-06-01")).status is Status.LATE and pre_evaluation_deadline(2024, D("2025-05-02"), D("2025-06-01")).days_late == 2
+    assert industry_evaluation_deadline(2024, None, D("2025-06-10")).status is Status.OVERDUE and industry_evaluation_deadline(2024, None, D("2025-06-10")).days_late == 10
+    assert comprehensive_report_deadline(2024, D("2025-06-30"), D("2025-07-01")).status is Status.ON_TIME
     assert comprehensive_report_deadline(2023, None, D("2024-06-30")).status is Status.PENDING
 
 
@@ -256,7 +253,7 @@ def test_appraisal_label_matches_status(submitted, done, as_of):
     if r.days_late == 0:
         assert r.workdays_late == 0
     if r.status is Status.LATE:
-        assert r.label() == f"逾期{r.days_late}天"
+        assert r.days_late > 0
 
 
 def test_late_on_the_weekend_after_due_is_late_by_zero_working_days():
@@ -266,7 +263,11 @@ def test_late_on_the_weekend_after_due_is_late_by_zero_working_days():
     assert r.status is Status.LATE and r.days_late == 1 and r.workdays_late == 0
 
 
-def test_monthly_report_recipient():
-    r = monthly_report_deadline(2025, 3, None, D("2025-03-01"), recipient="区投委会办公室")
-    assert "向区投委会办公室反馈" in r.rule
-    assert "向区财政局反馈" in monthly_report_deadline(2025, 3, None, D("2025-03-01")).rule
+def test_filing_is_bounded_by_the_whole_cycle():
+    # Completed 2024-03-31: cycle due 2025-02-28. Report done 2024-10-15: the filing step alone would be
+    # due 2025-04-15, but the same filing closes the cycle, so it is due 2025-02-28 — one deadline.
+    r = final_accounts_filing_deadline(D("2024-10-15"), None, D("2025-03-10"), completed=D("2024-03-31"))
+    assert r.due == D("2025-02-28") and r.bound_by_cycle
+    assert r.status is Status.OVERDUE and r.days_late == 10
+    early = final_accounts_filing_deadline(D("2024-05-31"), None, D("2025-03-10"), completed=D("2024-03-31"))
+    assert early.due == D("2024-11-30") and not early.bound_by_cycle

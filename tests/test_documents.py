@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wenshu.official.fmt import cn_date
+
 import datetime as dt
 import re
 from decimal import Decimal
@@ -200,9 +202,12 @@ def test_project_report_numbers_are_computed(rendered, example):
     ds, a = example
     d = Docx(rendered["project_report"])
     text = d.all_text()
-    pa = a.project("HSG-2023-001")
+    # The report's figures are as of its own date (the evaluation date), not the run's --as-of.
+    ev = ds.evaluation("HSG-2023-001")
+    pa = a.detail_at(next(p for p in ds.iter_projects() if p.id == "HSG-2023-001"), ev.evaluated_on)
     assert f"综合得分{pa.score.total_display}分，等级为“{pa.score.grade}”" in text
-    assert "项目总投资1.86亿元" in text
+    assert f"统计截止日为{cn_date(ev.evaluated_on)}" in text
+    assert "项目总投资18,600.00万元" in text  # 万元 throughout the report
     assert "对照《黄石港区第二实验小学新建工程可行性研究报告》及其批复" in text  # government: 可研
     assert "区财政局" in text  # government evaluators
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from wenshu.wording import Wording
 from wenshu.analysis.lights import (
     Colour,
     appraisal_light,
@@ -28,6 +29,7 @@ from test_indicators import completed, make_project
 
 D = date.fromisoformat
 R = RulesFile()
+W = Wording()
 
 
 @pytest.mark.parametrize("as_of,colour,days", [
@@ -40,14 +42,14 @@ def test_start_thresholds(as_of, colour, days):
     light = start_light(make_project(), D(as_of), R)
     assert light.colour is colour
     if days:
-        assert light.reason == f"计划开工2025年3月1日，截至{cn_date(D(as_of))}已逾期{days}天未开工"
+        assert W.say(light.reason) == f"计划于2025年3月1日开工，截至{cn_date(D(as_of))}已逾期{days}天未开工"
 
 
 def test_start_started_late_is_green_with_delay():
     p = make_project(implementation={"actual_start": D("2025-04-10")})
     light = start_light(p, D("2025-10-31"), R)
     assert light.colour is Colour.GREEN
-    assert "推迟40天" in light.reason
+    assert "推迟40天" in W.say(light.reason)
 
 
 def test_start_reserve_only_when_configured():
@@ -65,7 +67,7 @@ def test_progress_window_and_thresholds():
     assert exp == Decimal(245) / Decimal(306) * 100  # 03-01..10-31 inclusive = 245 days
     light = progress_light(p, D("2025-10-31"), R)
     assert light.colour is Colour.RED  # 80.07 − 50 = 30.07 > 30 (full precision, not the rounded 30.1)
-    assert "序时进度80.1%" in light.reason and "完成率50.0%" in light.reason and "落后30.1个百分点" in light.reason
+    assert "序时进度80.1%" in W.say(light.reason) and "完成率50.0%" in W.say(light.reason) and "落后30.1个百分点" in W.say(light.reason)
     p2 = make_project(implementation={"actual_start": D("2025-03-01"),
                                       "progress": [{"year": 2025, "planned": Decimal(1000), "completed": Decimal(510)}]})
     assert progress_light(p2, D("2025-10-31"), R).colour is Colour.YELLOW  # 29.07 behind
@@ -87,7 +89,7 @@ def test_completion_thresholds():
     assert completion_light(p, D("2025-06-30"), R).colour is Colour.GREEN
     assert completion_light(p, D("2025-09-28"), R).colour is Colour.YELLOW  # 90 days
     light = completion_light(p, D("2025-09-29"), R)
-    assert light.colour is Colour.RED and "已逾期91天未竣工" in light.reason
+    assert light.colour is Colour.RED and "已逾期91天未竣工" in W.say(light.reason)
 
 
 def test_funds_thresholds_fiscal_only():
@@ -98,7 +100,7 @@ def test_funds_thresholds_fiscal_only():
     assert funds_light(p(899), D("2025-10-31"), R).colour is Colour.YELLOW
     assert funds_light(p(700), D("2025-10-31"), R).colour is Colour.YELLOW
     light = funds_light(p(699), D("2025-10-31"), R)
-    assert light.colour is Colour.RED and "到位率69.9%" in light.reason
+    assert light.colour is Colour.RED and "到位率69.9%" in W.say(light.reason)
     social = make_project(gov=False, implementation={
         "funding": [{"source": "自筹资金", "amount": Decimal(1000)}],
         "funds": [{"source": "自筹资金", "planned": Decimal(1000), "disbursed": Decimal(0)}]})
@@ -110,7 +112,7 @@ def test_entry_light():
     assert entry_light(p, D("2025-10-01"), R).colour is Colour.GREEN  # 30 days
     assert entry_light(p, D("2025-10-02"), R).colour is Colour.YELLOW  # 31
     light = entry_light(p, D("2025-11-01"), R)
-    assert light.colour is Colour.RED and "已61天未入实施库" in light.reason
+    assert light.colour is Colour.RED and "已61天仍未进入实施库" in W.say(light.reason)
 
 
 def test_appraisal_light_open_items():
@@ -123,7 +125,7 @@ def test_appraisal_light_open_items():
     assert appraisal_light(p, D("2025-11-04"), R, cal, [a]).colour is Colour.YELLOW
     light = appraisal_light(p, D("2025-11-11"), R, cal, [a])  # 16 working days
     assert light.colour is Colour.RED
-    assert "已用16个工作日" in light.reason and "2025年11月10日" in light.reason
+    assert "已用16个工作日" in W.say(light.reason) and "2025年11月10日" in W.say(light.reason)
 
 
 def test_liangsuan_light():
@@ -132,9 +134,9 @@ def test_liangsuan_light():
     assert liangsuan_light(completed(), as_of, R).colour is Colour.RED
     light = liangsuan_light(completed(settled=D("2024-07-01")), D("2024-08-31"), R)
     # report due 2024-08-01 → overdue 30 days → yellow (cycle not yet due)
-    assert light.colour is Colour.YELLOW and "竣工财务决算报告应于2024年8月1日前完成，已超期30天" in light.reason
+    assert light.colour is Colour.YELLOW and "竣工财务决算报告应于2024年8月1日前完成，已超期30天" in W.say(light.reason)
     soon = liangsuan_light(completed(), D("2024-07-10"), R)
-    assert soon.colour is Colour.YELLOW and "剩余21天" in soon.reason
+    assert soon.colour is Colour.YELLOW and "剩余21天" in W.say(soon.reason)
     assert liangsuan_light(completed(), D("2024-06-01"), R).colour is Colour.GREEN
     done = liangsuan_light(completed(settled=D("2024-07-01"), report=D("2024-07-20"), filed=D("2025-02-28")), as_of, R)
     assert done.colour is Colour.GREEN

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wenshu.analysis.indicators import SPECS, Indicator
-from wenshu.analysis.scoring import grade_of, indicator_score, method_text, score
+from wenshu.analysis.scoring import grade_of, indicator_score, score
 from wenshu.errors import DataError
 from wenshu.models.evaluation import ExtraIndicator
 from wenshu.models.rules import RulesFile, default_rules_text, load_rules
@@ -74,11 +74,15 @@ def test_grade_uses_rounded_total():
     assert r.total == Decimal("89.95") and r.total_display == Decimal("90.0") and r.grade == "优"
 
 
-def test_method_text_mentions_weights_and_bands():
-    t = method_text()
-    for s in ("效率（30分）", "效能（30分）", "效益（40分）", "min(指标值 ÷ 目标值, 1) × 100", "90分（含）以上为优",
-              "60分以下为差", "不参与计算"):
-        assert s in t
+def test_method_context_takes_points_and_bands_from_the_rules():
+    from wenshu.documents.common import method_ctx
+
+    m = method_ctx(RulesFile())
+    assert (m.efficiency, m.effectiveness, m.benefit, m.excellent, m.good, m.fair) == ("30", "30", "40", "90", "80", "60")
+    assert m.basis == ""
+    r = RulesFile.model_validate({"basis": "区投委会2025年第1次会议", "scoring": {"grades": {"excellent": 95}}})
+    m = method_ctx(r)
+    assert m.excellent == "95" and m.basis == "区投委会2025年第1次会议"
 
 
 @given(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=len(SPECS), max_size=len(SPECS)))

@@ -59,8 +59,12 @@ def test_small_spool_never_touches_disk_and_temporary_folder_is_removed():
 
 def _full_and_lean(data: Path, spill: int):
     import wenshu.spool as spool_mod
-    from wenshu.analysis.engine import analyze, format_text, to_json
+    from wenshu.analysis.engine import analyze
+    from wenshu.analysis_output import format_text, to_json
     from wenshu.dataset import load_dataset
+    from wenshu.wording import Wording
+
+    W = Wording()
 
     day = dt.date.fromisoformat(AS_OF)
     full = analyze(load_dataset([data]), day)
@@ -70,7 +74,7 @@ def _full_and_lean(data: Path, spill: int):
         ds = load_dataset([data], lean=True)
         lean = analyze(ds, day, compact=True)
         assert (ds.spool.path is not None) == (spill < 1000)
-        return (format_text(full), to_json(full)), (format_text(lean), to_json(lean)), ds, lean
+        return (format_text(full, W), to_json(full, W)), (format_text(lean, W), to_json(lean, W)), ds, lean
     finally:
         spool_mod.SPILL_BYTES = old
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 from wenshu.analysis.supervision import month_supervision, score_record, supervision_results
 from wenshu.models.rules import RulesFile
 from wenshu.models.supervision import DeptMonthRecord, SupervisionFile
+from wenshu.wording import Wording
 
 D = date.fromisoformat
 R = RulesFile()
+W = Wording()
 
 
 def rec(dept, logins=(1, 1, 1, 1), due=10, on_time=10, warn=0, handled=0, report="2025-09-08", **kw):
@@ -28,7 +30,7 @@ def test_score_hand_computed():
     assert s.score == Decimal(6025) / Decimal(90)
     assert s.score_display == Decimal("66.9")
     assert s.weeks_below == [2]
-    assert "超过2025年9月10日时限2天" in s.item("settlement_report").detail
+    assert "超过2025年9月10日的期限2天" in W.say(s.item("settlement_report").detail)
     assert s.item("evaluations").rate is None
 
 
@@ -38,7 +40,7 @@ def test_report_not_yet_due_and_missing():
     assert s.score == 100
     s = score_record(rec("区甲局", report=None), 2025, 10, D("2025-11-14"), R)
     assert s.item("settlement_report").rate == 0
-    assert "截至11月14日未报送10月“两算”进展，已超过2025年11月10日时限4天" == s.item("settlement_report").detail
+    assert W.say(s.item("settlement_report").detail) == "截至2025年11月14日未报送2025年10月“两算”进展，已超过2025年11月10日的期限4天"
 
 
 def test_report_after_judgement_day_is_not_yet_reported():
@@ -65,11 +67,11 @@ def test_ranking_ties_commend_and_criticise():
     assert [d.department for d in m.commended] == ["区甲局", "区乙局", "区丙局", "区丁局"]
     crit = m.department("区戊局")
     assert crit.criticised and not crit.commended
-    text = "；".join(crit.criticise_facts)
-    assert "8月第2、3周登录平台少于每周1次（共2周）" in text
-    assert "9月15日才报送8月“两算”进展，超过2025年9月10日时限5天" in text
+    text = W.say_all(crit.criticise_facts)
+    assert "第2、3周登录平台少于每周1次，共2周" in text
+    assert "2025年9月15日才报送2025年8月“两算”进展，超过2025年9月10日的期限5天" in text
     assert "收到红黄灯预警3个，已处置1个，2个未处置" in text
-    assert m.department("区甲局").commend_facts[0] == "8月督办考评得分100.0分，在5个部门中排名第1"
+    assert W.say(m.department("区甲局").commend_facts[0]) == "督办考评得分100.0分，在5个部门中排名第1"
 
 
 def test_flagged_department_is_not_commended_even_with_high_score():

@@ -443,7 +443,7 @@ def test_fields_for_walks_lists_and_nested_models():
             "attachment_pages[].table.groups[].rows[].work"} <= set(paths)
     assert paths["body[]"].type == "列表" and paths["body[]"].usage.startswith("{%p for b in body %}")
     assert paths["enclosure"].type == "对象（可为空）"
-    assert paths["doc.number"].example == "港政办〔2024〕3号"
+    assert paths["doc.number"].example == "某政办〔2024〕3号"
     assert paths["attachment_pages[].table.groups[].rows[].work"].usage == "{{ r.work }}"
     assert paths["body[].text"].title == "正文 › 文字"
 

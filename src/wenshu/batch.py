@@ -822,7 +822,10 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
     if ds.district is None:
         raise WenshuError(ds.problems + [Problem(code="batch.no-district", message="没有有效的 district.yaml，无法生成文书。",
                                                   file=str(opts.data_dir))])
-    analysis = analyze(ds, opts.as_of or dt.date.today(), compact=True)
+    day = opts.as_of or dt.date.today()
+    from wenshu.render import cutoff_dates
+
+    analysis = analyze(ds, day, compact=True, also=cutoff_dates([REGISTRY[k] for k in kinds], ds, day))
     departments = set(opts.departments) if opts.departments else None
     if departments:
         known = {d.short for d in ds.district.departments} | {DISTRICT_FOLDER}

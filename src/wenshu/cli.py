@@ -118,8 +118,10 @@ def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
     import datetime as dt
     import json
 
-    from wenshu.analysis.engine import analyze, format_text, to_json
+    from wenshu.analysis.engine import analyze
+    from wenshu.analysis_output import format_text, to_json
     from wenshu.dataset import load_dataset
+    from wenshu.wording import load_wording
 
     day = _parse_date(as_of) or dt.date.today()
     # The text summary needs only the compact per-project results; --json dumps everything.
@@ -127,10 +129,11 @@ def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
     for p in ds.problems:
         click.echo(p.format(), err=True)
     result = analyze(ds, day, compact=not as_json)
+    wording = load_wording(ds.root)
     if as_json:
-        click.echo(json.dumps(to_json(result), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_json(result, wording), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(result))
+        click.echo(format_text(result, wording))
 
 
 @cli.command("kinds")

@@ -164,6 +164,16 @@ class Dataset:
         held = self._held_of("evaluations").get(pid)
         return self.rel(self.files[held[-1].file_index]) if held else None
 
+    def iter_evaluations(self) -> Iterable[EvaluationInput]:
+        """Every project's evaluation input in force (the last one given for a project)."""
+        store = self._held_of("evaluations")
+        if isinstance(store, dict):
+            for items in store.values():
+                yield items[-1].record
+        else:
+            for key in store.keys():
+                yield store.get_all(key)[-1].record
+
     @property
     def evaluation_count(self) -> int:
         """Number of projects with an evaluation input."""
@@ -602,6 +612,9 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                     for key in ("lead", "units"):
                         for j, u in enumerate(getattr(s.responsibility, key)):
                             check_unit(sf, (*loc, "responsibility", key, j), u, "责任单位", collective=True)
+    from wenshu import coherence
+
+    coherence.check(ds, col, Ref)
 
 
 def _sections(n: NoticeFile) -> Iterable[tuple[tuple, Section]]:

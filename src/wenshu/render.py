@@ -33,12 +33,22 @@ def kind(key: str) -> DocumentKind:
     return REGISTRY[key]
 
 
+def cutoff_dates(kinds, ds: Dataset, as_of: dt.date) -> set[dt.date]:
+    """Every 统计截止日 the documents of ``kinds`` state (analysed in the same pass as ``as_of``)."""
+    out: set[dt.date] = set()
+    for k in kinds:
+        if k.cutoffs is not None:
+            out |= set(k.cutoffs(ds, as_of))
+    return out
+
+
 def analyze_if_needed(k: DocumentKind, ds: Dataset, as_of: dt.date | None):
     if not k.needs_analysis:
         return None
     from wenshu.analysis.engine import analyze
 
-    return analyze(ds, as_of or dt.date.today())
+    day = as_of or dt.date.today()
+    return analyze(ds, day, also=cutoff_dates([k], ds, day))
 
 
 def plan(key: str, ds: Dataset, *, as_of: dt.date | None = None, analysis=None) -> list[DocJob]:
@@ -60,7 +70,10 @@ def compile_template(key: str, *, templates_dir: Path | None = None, template_fi
 
 
 def core_for(job: DocJob) -> dict:
-    return {"title": job.title, "subject": REGISTRY[job.kind].title, "creator": "wenshu", "date": job.date}
+    # The author a reader sees in Word's document properties is the signing organ, not the software.
+    doc = getattr(job.context, "doc", None)
+    author = getattr(doc, "signature", "") or (job.department or "")
+    return {"title": job.title, "subject": REGISTRY[job.kind].title, "creator": author, "date": job.date}
 
 
 def render_job(job: DocJob, out: Path, *, compiled: CompiledTemplate | None = None, force: bool = False) -> Path:

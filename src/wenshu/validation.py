@@ -89,6 +89,11 @@ def _element(tp: Any, part: Any) -> Any:
     return None
 
 
+def fields_by_key(m: type[BaseModel]) -> dict[str, Any]:
+    """A model's fields by the key the YAML uses (the alias where a field has one)."""
+    return {(f.alias or n): f for n, f in m.model_fields.items()}
+
+
 def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseModel] | None]:
     """Chinese titles along ``loc`` and the model that owns the last key (for suggestions)."""
     titles: list[str] = []
@@ -96,10 +101,11 @@ def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseMod
     owner: type[BaseModel] | None = model
     for part in loc:
         m = _model_of(current)
-        if isinstance(part, str) and m is not None and part in m.model_fields:
+        fields = fields_by_key(m) if m is not None else {}
+        if isinstance(part, str) and part in fields:
             owner = m
-            titles.append(m.model_fields[part].title or part)
-            current = m.model_fields[part].annotation
+            titles.append(fields[part].title or part)
+            current = fields[part].annotation
         elif isinstance(part, str) and m is not None:
             owner = m
             break
@@ -111,6 +117,11 @@ def resolve(model: type[BaseModel], loc: tuple) -> tuple[list[str], type[BaseMod
             m2 = _model_of(current)
             if m2 is not None:
                 owner = m2
+    else:
+        # Every part was stepped into: the model reached owns whatever key comes next.
+        reached = _model_of(current)
+        if reached is not None:
+            owner = reached
     return titles, owner
 
 
@@ -155,15 +166,16 @@ def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str |
         _, owner = resolve(model, loc[:-1])
         msg = f"未知字段“{key}”。"
         if owner is not None:
-            names = list(owner.model_fields)
-            by_title = {f.title: n for n, f in owner.model_fields.items() if f.title}
+            fields = fields_by_key(owner)
+            names = list(fields)
+            by_title = {f.title: n for n, f in fields.items() if f.title}
             guess = suggest(key, names) or by_title.get(key) or suggest(key, list(by_title))
             if guess in by_title:
                 guess = by_title[guess]
             if guess:
-                title = owner.model_fields[guess].title
+                title = fields[guess].title
                 msg = f"未知字段“{key}”，是否应为“{guess}”（{title}）？"
-            hint = "此处允许的字段：" + "、".join(names)
+            hint = "此处允许的字段：" + "、".join(names) if len(names) <= 30 else None
         found = None
     elif et in ("string_type",):
         msg = "应为文字。"

@@ -17,8 +17,6 @@ The formulas are documented in docs/计算规则-指标与评分.md; ``SPECS`` h
 
 from __future__ import annotations
 
-from wenshu.official.fmt import cn_date
-
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -47,43 +45,54 @@ class IndicatorSpec:
     applies_to: str = "全部"  # 全部 / 政府投资 / 社会投资
 
 
-def _rate(key, name, dim, num, den, extra="", applies="全部") -> IndicatorSpec:
-    return IndicatorSpec(key, name, "%", HUNDRED, dim, num, den,
-                         f"{name} = {num} ÷ {den} × 100%{extra}", applies)
+def _rate(key, name, dim, num, den, formula, applies="全部") -> IndicatorSpec:
+    return IndicatorSpec(key, name, "%", HUNDRED, dim, num, den, formula, applies)
 
 
 SPECS: dict[str, IndicatorSpec] = {s.key: s for s in [
     _rate("appraisal_on_time", "论证按时率", "效率",
           "在15个工作日内完成论证入库的次数", "已到期或已完成的论证入库次数",
+          "论证按时率 = 在15个工作日内完成论证入库的次数 ÷ 已到期或已完成的论证入库次数 × 100%"
           "（论证入库指转入储备库和进入实施库两次，均自申请提交次日起算15个工作日；尚未到期且未完成的不计入）"),
     _rate("on_time_start", "按时开工率", "效率",
           "按时开工的项目数", "计划开工时间不晚于统计截止日的实施库项目数",
+          "按时开工率 = 按时开工的项目数 ÷ 计划开工时间不晚于统计截止日的实施库项目数 × 100%"
           "（实际开工不晚于计划开工时间加宽限天数为按时）"),
     _rate("on_time_completion", "按时竣工率", "效率",
           "按时竣工的项目数", "计划竣工时间不晚于统计截止日的实施库项目数",
+          "按时竣工率 = 按时竣工的项目数 ÷ 计划竣工时间不晚于统计截止日的实施库项目数 × 100%"
           "（实际竣工不晚于计划竣工时间加宽限天数为按时）"),
     _rate("investment_completion", "投资完成率", "效率",
           "截至统计年度累计完成投资（万元）", "截至统计年度累计计划投资（万元）",
+          "投资完成率 = 截至统计年度累计完成投资（万元） ÷ 截至统计年度累计计划投资（万元） × 100%"
           "（按实施库“年度投资计划与完成”中统计年度及以前各年合计）"),
     _rate("funds_in_place", "资金到位率", "效率",
-          "实际拨付资金（万元）", "计划到位资金（万元）", "（全部资金来源合计）"),
+          "实际拨付资金（万元）", "计划到位资金（万元）",
+          "资金到位率 = 实际拨付资金（万元） ÷ 计划到位资金（万元） × 100%（全部资金来源合计）"),
     _rate("liangsuan_on_time", "两算按时率", "效率",
-          "竣工后11个月内完成决算备案的项目数", "“两算”已完成或已到期的已竣工项目数",
-          "（自实际竣工次日起算11个月；尚未到期且未备案的不计入）"),
+          "竣工后11个月内完成决算备案的项目数", "“两算”已完成或已到期的已竣工政府投资项目数",
+          "两算按时率 = 竣工后11个月内完成决算备案的项目数 ÷ “两算”已完成或已到期的已竣工政府投资项目数 × 100%"
+          "（政府投资项目；自实际竣工次日起算11个月；尚未到期且未备案的不计入）", "政府投资"),
     _rate("settlement_rate", "结算率", "其他",
-          "已完成竣工结算的项目数", "该年度竣工的项目数", "（按竣工年度统计，截至统计截止日）"),
+          "已完成竣工结算的项目数", "该年度竣工的政府投资项目数",
+          "结算率 = 已完成竣工结算的项目数 ÷ 该年度竣工的政府投资项目数 × 100%（按竣工年度统计，截至统计截止日）", "政府投资"),
     _rate("final_accounts_rate", "决算率", "其他",
-          "已完成竣工财务决算备案的项目数", "该年度竣工的项目数", "（按竣工年度统计，截至统计截止日）"),
+          "已完成竣工财务决算备案的项目数", "该年度竣工的政府投资项目数",
+          "决算率 = 已完成竣工财务决算备案的项目数 ÷ 该年度竣工的政府投资项目数 × 100%（按竣工年度统计，截至统计截止日）", "政府投资"),
     _rate("function_standard", "功能建设达标率", "效能",
-          "已达标的功能建设目标项数", "功能建设目标总项数", "（按运营情况中逐项列出的功能目标计）"),
+          "已达标的功能建设目标项数", "功能建设目标总项数",
+          "功能建设达标率 = 已达标的功能建设目标项数 ÷ 功能建设目标总项数 × 100%（按运营情况中逐项列出的功能目标计）"),
     _rate("supply_utilisation", "供给能力利用率", "效能",
           "各项目实际能力 ÷ 设计能力之和", "参评项目数",
+          "供给能力利用率 = 各项目实际能力 ÷ 设计能力之和 ÷ 参评项目数 × 100%"
           "（政府投资项目；各项目能力单位不同，汇总为各项目利用率的算术平均）", "政府投资"),
     _rate("capacity_utilisation", "产能利用率（服务能力）", "效能",
           "各项目实际产能（服务量） ÷ 设计产能之和", "参评项目数",
+          "产能利用率（服务能力） = 各项目实际产能（服务量） ÷ 设计产能之和 ÷ 参评项目数 × 100%"
           "（社会投资项目；汇总为各项目利用率的算术平均）", "社会投资"),
     _rate("carbon_standard", "碳排放达标率", "效益",
-          "实际碳排放强度不高于设计值的项目数", "填报了设计和实际碳排放强度的项目数"),
+          "实际碳排放强度不高于设计值的项目数", "填报了设计和实际碳排放强度的项目数",
+          "碳排放达标率 = 实际碳排放强度不高于设计值的项目数 ÷ 填报了设计和实际碳排放强度的项目数 × 100%"),
     IndicatorSpec("tax_per_mu", "亩均税收", "万元/亩", ONE, "效益",
                   "年度实缴税收（万元）", "总用地面积（亩）",
                   "亩均税收 = 年度实缴税收（万元） ÷ 总用地面积（亩）（汇总为税收合计 ÷ 用地合计）"),
@@ -109,16 +118,13 @@ class Indicator:
     denominator: Decimal
     value: Decimal | None
     unit: str
-    formula: str
-    note: str | None = None  # the project's own figures, e.g. "计划开工2022-06-16，实际开工2022-09-14"
 
     @classmethod
-    def of(cls, key: str, numerator: Decimal | int, denominator: Decimal | int,
-           note: str | None = None) -> Indicator:
+    def of(cls, key: str, numerator: Decimal | int, denominator: Decimal | int) -> Indicator:
         spec = SPECS[key]
         num, den = Decimal(numerator), Decimal(denominator)
         value = None if den == 0 else num / den * spec.scale
-        return cls(key, spec.name, num, den, value, spec.unit, spec.formula, note)
+        return cls(key, spec.name, num, den, value, spec.unit)
 
     @property
     def applicable(self) -> bool:
@@ -149,12 +155,12 @@ def completion_date(p: Project, as_of: date) -> date | None:
 
 
 def library_entries(p: Project) -> list[tuple[str, date, date | None]]:
-    """The 论证入库 steps of a project: (name, applied, entered)."""
+    """The 论证入库 steps of a project: (deadline key, applied, entered)."""
     out = []
     if p.reserve is not None:
-        out.append(("转入储备库论证入库", p.reserve.applied_on, p.reserve.entered_on))
+        out.append(("reserve_entry", p.reserve.applied_on, p.reserve.entered_on))
     if p.implementation is not None:
-        out.append(("进入实施库财力论证", p.implementation.applied_on, p.implementation.entered_on))
+        out.append(("implementation_entry", p.implementation.applied_on, p.implementation.entered_on))
     return out
 
 
@@ -175,107 +181,78 @@ def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = Non
 
     # 论证按时率
     on_time = judged = 0
-    notes = []
-    for name, applied, entered in library_entries(p):
+    for key, applied, entered in library_entries(p):
         if applied > as_of:
             continue
-        r = appraisal_deadline(applied, by(entered, as_of), as_of, cal=cal, name=name)
+        r = appraisal_deadline(applied, by(entered, as_of), as_of, cal=cal, key=key)
         if r.status in (Status.ON_TIME, Status.LATE, Status.OVERDUE):
             judged += 1
             on_time += r.status is Status.ON_TIME
-            notes.append(f"{name}{r.label()}")
-    out["appraisal_on_time"] = Indicator.of("appraisal_on_time", on_time, judged, "；".join(notes) or None)
+    out["appraisal_on_time"] = Indicator.of("appraisal_on_time", on_time, judged)
 
     # 按时开工率 / 按时竣工率 (implementation-library projects whose planned date has come)
     num = den = 0
-    note = None
     if impl is not None and res is not None and res.planned_start <= as_of:
         den = 1
         started = by(impl.actual_start, as_of)
         if started is not None:
-            delay = (started - res.planned_start).days
-            num = int(delay <= grace_s)
-            note = f"计划开工{cn_date(res.planned_start)}，实际开工{cn_date(started)}" + (
-                f"（推迟{delay}天）" if delay > 0 else "")
-        else:
-            note = f"计划开工{cn_date(res.planned_start)}，截至{cn_date(as_of)}未开工"
-    out["on_time_start"] = Indicator.of("on_time_start", num, den, note)
+            num = int((started - res.planned_start).days <= grace_s)
+    out["on_time_start"] = Indicator.of("on_time_start", num, den)
 
     num = den = 0
-    note = None
     if impl is not None and res is not None and res.planned_completion <= as_of:
         den = 1
         done = completion_date(p, as_of)
         if done is not None:
-            delay = (done - res.planned_completion).days
-            num = int(delay <= grace_c)
-            note = f"计划竣工{cn_date(res.planned_completion)}，实际竣工{cn_date(done)}" + (
-                f"（推迟{delay}天）" if delay > 0 else "")
-        else:
-            note = f"计划竣工{cn_date(res.planned_completion)}，截至{cn_date(as_of)}未竣工"
-    out["on_time_completion"] = Indicator.of("on_time_completion", num, den, note)
+            num = int((done - res.planned_completion).days <= grace_c)
+    out["on_time_completion"] = Indicator.of("on_time_completion", num, den)
 
     # 投资完成率 / 资金到位率
     if impl is not None:
         rows = [r for r in impl.progress if r.year <= as_of.year]
         pl = sum((r.planned for r in rows), ZERO)
         co = sum((r.completed for r in rows), ZERO)
-        out["investment_completion"] = Indicator.of(
-            "investment_completion", co, pl, f"累计完成{co}万元，累计计划{pl}万元" if rows else None)
+        out["investment_completion"] = Indicator.of("investment_completion", co, pl)
         fpl = sum((f.planned for f in impl.funds), ZERO)
         fdi = sum((f.disbursed for f in impl.funds), ZERO)
-        out["funds_in_place"] = Indicator.of(
-            "funds_in_place", fdi, fpl, f"实际拨付{fdi}万元，计划到位{fpl}万元" if impl.funds else None)
+        out["funds_in_place"] = Indicator.of("funds_in_place", fdi, fpl)
     else:
         out["investment_completion"] = Indicator.of("investment_completion", 0, 0)
         out["funds_in_place"] = Indicator.of("funds_in_place", 0, 0)
 
-    # 两算按时率, 结算率, 决算率
+    # 两算按时率, 结算率, 决算率: government investment only (notice 一、（三）, 二、（三）)
     done = completion_date(p, as_of)
     st = impl.settlement if impl is not None else None
     filed = by(st.filed_on, as_of) if st else None
     settled = by(st.settled_on, as_of) if st else None
     num = den = 0
-    note = None
-    if done is not None:
+    if done is not None and p.is_government:
         r = liangsuan_cycle_deadline(done, filed, as_of)
         if r.status in (Status.ON_TIME, Status.LATE, Status.OVERDUE):
             den, num = 1, int(r.status is Status.ON_TIME)
-            note = f"竣工{cn_date(done)}，全周期届满{cn_date(r.due)}，{r.label()}"
-    out["liangsuan_on_time"] = Indicator.of("liangsuan_on_time", num, den, note)
-    in_cohort = done is not None and done.year == cohort_year
-    out["settlement_rate"] = Indicator.of(
-        "settlement_rate", int(in_cohort and settled is not None), int(in_cohort),
-        (f"{cohort_year}年竣工，" + (f"{cn_date(settled)}完成结算" if settled else "未完成结算")) if in_cohort else None)
-    out["final_accounts_rate"] = Indicator.of(
-        "final_accounts_rate", int(in_cohort and filed is not None), int(in_cohort),
-        (f"{cohort_year}年竣工，" + (f"{cn_date(filed)}决算备案" if filed else "未完成决算备案")) if in_cohort else None)
+    out["liangsuan_on_time"] = Indicator.of("liangsuan_on_time", num, den)
+    in_cohort = done is not None and done.year == cohort_year and p.is_government
+    out["settlement_rate"] = Indicator.of("settlement_rate", int(in_cohort and settled is not None), int(in_cohort))
+    out["final_accounts_rate"] = Indicator.of("final_accounts_rate", int(in_cohort and filed is not None), int(in_cohort))
 
     # 效能 and 效益 from operating data (completed projects only)
     op = impl.operation if (impl is not None and done is not None) else None
     funcs = op.functions if op else []
     achieved = sum(1 for f in funcs if f.achieved)
-    out["function_standard"] = Indicator.of(
-        "function_standard", achieved, len(funcs),
-        f"{len(funcs)}项功能目标中{achieved}项达标" if funcs else None)
+    out["function_standard"] = Indicator.of("function_standard", achieved, len(funcs))
     for key, applies in (("supply_utilisation", True), ("capacity_utilisation", False)):
         if op is not None and op.design_capacity > 0 and p.is_government == applies:
-            out[key] = Indicator.of(key, op.actual_capacity / op.design_capacity, 1,
-                                    f"{op.year}年实际{op.actual_capacity}{op.capacity_unit}，设计{op.design_capacity}{op.capacity_unit}")
+            out[key] = Indicator.of(key, op.actual_capacity / op.design_capacity, 1)
         else:
             out[key] = Indicator.of(key, 0, 0)
     if op is not None and op.carbon_design is not None and op.carbon_actual is not None:
-        ok = op.carbon_actual <= op.carbon_design
-        unit = op.carbon_unit or ""
-        out["carbon_standard"] = Indicator.of(
-            "carbon_standard", int(ok), 1, f"实际{op.carbon_actual}{unit}，设计{op.carbon_design}{unit}")
+        out["carbon_standard"] = Indicator.of("carbon_standard", int(op.carbon_actual <= op.carbon_design), 1)
     else:
         out["carbon_standard"] = Indicator.of("carbon_standard", 0, 0)
     area = res.land_area_mu if res is not None else ZERO
-    for key, amount, what in (("tax_per_mu", op.tax if op else None, "实缴税收"),
-                              ("revenue_per_mu", op.revenue if op else None, "营业收入")):
+    for key, amount in (("tax_per_mu", op.tax if op else None), ("revenue_per_mu", op.revenue if op else None)):
         if amount is not None and area > 0:
-            out[key] = Indicator.of(key, amount, area, f"{op.year}年{what}{amount}万元，用地{area}亩")
+            out[key] = Indicator.of(key, amount, area)
         else:
             out[key] = Indicator.of(key, 0, 0)
     return {k: out[k] for k in SPECS}
@@ -315,8 +292,24 @@ class LibraryEntry:
     completed_on: date | None
 
 
+def library_at(p: Project, day: date) -> Library | None:
+    """The library a project was in on ``day`` (from its entry dates), None if it was not yet on the
+    platform. A library the data states without an entry date counts from the start."""
+    if p.catalogue_entered_on is not None and p.catalogue_entered_on > day:
+        return None
+    if p.library == Library.IMPLEMENTATION:
+        e = p.implementation.entered_on if p.implementation else None
+        if e is None or e <= day:
+            return Library.IMPLEMENTATION
+    if p.library in (Library.IMPLEMENTATION, Library.RESERVE):
+        e = p.reserve.entered_on if p.reserve else None
+        if e is None or e <= day:
+            return Library.RESERVE
+    return Library.CATALOGUE
+
+
 def library_entry(p: Project, as_of: date) -> LibraryEntry:
-    return LibraryEntry(p.library, p.total_investment, completion_date(p, as_of))
+    return LibraryEntry(library_at(p, as_of) or p.library, p.total_investment, completion_date(p, as_of))
 
 
 def library_totals(projects: Iterable[Project], previous_year_investment: Decimal, as_of: date,

@@ -4,16 +4,13 @@ Thresholds come from ``RulesFile.lights`` (the notice gives none; the defaults a
 Lights warn about **open** matters, things someone can still act on: a project that started or
 finished late is 绿 on that check (its reason states the delay) and the lateness counts in 按时开工率 /
 按时竣工率 instead. A check that does not apply has ``colour = None`` (shown "—"). The project's
-overall light is the worst of its lights.
+overall light is the worst of its lights. 两算 applies to government investment only (notice 一、（三）).
 
-Every reason is a Chinese sentence with the numbers, e.g.
-"计划开工2025-05-15，截至2025-10-31已逾期169天未开工". Percentages in reasons are rounded half-up to
-0.1 percentage point; the comparison with the thresholds uses full precision.
+Every reason is a ``Fact`` (wording key and typed values, see ``analysis.facts``): the document's
+words come from the wording file. Percentages are compared with the thresholds at full precision.
 """
 
 from __future__ import annotations
-
-from wenshu.official.fmt import cn_date
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +18,12 @@ from decimal import Decimal
 from enum import Enum
 
 from wenshu.analysis.deadlines import APPRAISAL_WORKDAYS, Status, liangsuan_deadlines
+from wenshu.analysis.facts import Amount, Fact, Percent, Points, fact
 from wenshu.analysis.indicators import HUNDRED, ZERO, by, completion_date, library_entries
 from wenshu.analysis.workdays import WorkdayCalendar, default_calendar
 from wenshu.models.appraisal import Appraisal
 from wenshu.models.project import FISCAL_SOURCES, Library, Project
 from wenshu.models.rules import DaysLateLight, RulesFile
-from wenshu.official.fmt import money, percent
 
 
 class Colour(str, Enum):
@@ -55,7 +52,7 @@ class Light:
     check: str  # key of CHECKS
     name: str  # Chinese name of the check
     colour: Colour | None  # None: not applicable
-    reason: str
+    reason: Fact
 
 
 @dataclass
@@ -81,11 +78,11 @@ def worst(colours) -> Colour | None:
     return max(cs, key=lambda c: c.rank) if cs else None
 
 
-def _na(check: str, reason: str) -> Light:
+def _na(check: str, reason: Fact) -> Light:
     return Light(check, CHECKS[check], None, reason)
 
 
-def _light(check: str, colour: Colour, reason: str) -> Light:
+def _light(check: str, colour: Colour, reason: Fact) -> Light:
     return Light(check, CHECKS[check], colour, reason)
 
 
@@ -104,20 +101,20 @@ def start_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.start
     res, impl = p.reserve, p.implementation
     if res is None:
-        return _na("start", "目录库项目，尚无计划开工时间")
+        return _na("start", fact("light.start.no_plan", library=p.library.value))
     if impl is None and not (rule.include_reserve and p.library == Library.RESERVE):
-        return _na("start", f"{p.library.value}项目，不判断开工")
+        return _na("start", fact("light.not_judged", library=p.library.value, check=CHECKS["start"]))
     ps = res.planned_start
     started = by(impl.actual_start, as_of) if impl else None
     if started is not None:
         delay = (started - ps).days
-        extra = f"，较计划开工{cn_date(ps)}推迟{delay}天" if delay > 0 else ""
-        return _light("start", Colour.GREEN, f"已于{cn_date(started)}开工{extra}")
+        if delay > 0:
+            return _light("start", Colour.GREEN, fact("light.start.started_late", started=started, planned=ps, days=delay))
+        return _light("start", Colour.GREEN, fact("light.start.started", started=started, planned=ps))
     days = (as_of - ps).days
     if days <= 0:
-        return _light("start", Colour.GREEN, f"计划开工{cn_date(ps)}，尚未到计划开工时间")
-    return _light("start", _by_days(days, rule),
-                  f"计划开工{cn_date(ps)}，截至{cn_date(as_of)}已逾期{days}天未开工")
+        return _light("start", Colour.GREEN, fact("light.start.not_due", planned=ps))
+    return _light("start", _by_days(days, rule), fact("light.start.overdue", planned=ps, as_of=as_of, days=days))
 
 
 def expected_progress(p: Project, as_of: date) -> Decimal:
@@ -143,12 +140,12 @@ def progress_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.progress
     impl, res = p.implementation, p.reserve
     if impl is None or res is None:
-        return _na("progress", f"{p.library.value}项目，不判断进度")
+        return _na("progress", fact("light.not_judged", library=p.library.value, check=CHECKS["progress"]))
     if completion_date(p, as_of) is not None:
-        return _na("progress", "项目已竣工")
+        return _na("progress", fact("light.progress.completed"))
     row = next((r for r in impl.progress if r.year == as_of.year), None)
     if row is None or row.planned == 0:
-        return _na("progress", f"未填报{as_of.year}年计划投资")
+        return _na("progress", fact("light.progress.no_plan", year=as_of.year))
     actual = row.completed / row.planned * HUNDRED
     expected = expected_progress(p, as_of)
     gap = expected - actual
@@ -158,47 +155,41 @@ def progress_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         colour = Colour.YELLOW
     else:
         colour = Colour.GREEN
-    head = (f"{as_of.year}年计划投资{money(row.planned)}，完成{money(row.completed)}"
-            f"（完成率{percent(actual)}），序时进度{percent(expected)}")
+    values = dict(year=as_of.year, planned=Amount(row.planned), completed=Amount(row.completed),
+                  rate=Percent(actual), expected=Percent(expected))
     if gap > 0:
-        tail = f"，落后{_pp(gap)}个百分点"
-    else:
-        tail = "，达到序时进度"
-    return _light("progress", colour, head + tail)
-
-
-def _pp(d: Decimal) -> str:
-    return percent(d)[:-1]
+        return _light("progress", colour, fact("light.progress.behind", gap=Points(gap), **values))
+    return _light("progress", colour, fact("light.progress.on_track", **values))
 
 
 def completion_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.completion
     impl, res = p.implementation, p.reserve
     if impl is None or res is None:
-        return _na("completion", f"{p.library.value}项目，不判断竣工")
+        return _na("completion", fact("light.not_judged", library=p.library.value, check=CHECKS["completion"]))
     pc = res.planned_completion
     done = completion_date(p, as_of)
     if done is not None:
         delay = (done - pc).days
-        extra = f"，较计划竣工{cn_date(pc)}推迟{delay}天" if delay > 0 else ""
-        return _light("completion", Colour.GREEN, f"已于{cn_date(done)}竣工{extra}")
+        if delay > 0:
+            return _light("completion", Colour.GREEN, fact("light.completion.done_late", done=done, planned=pc, days=delay))
+        return _light("completion", Colour.GREEN, fact("light.completion.done", done=done, planned=pc))
     days = (as_of - pc).days
     if days <= 0:
-        return _light("completion", Colour.GREEN, f"计划竣工{cn_date(pc)}，尚未到计划竣工时间")
-    return _light("completion", _by_days(days, rule),
-                  f"计划竣工{cn_date(pc)}，截至{cn_date(as_of)}已逾期{days}天未竣工")
+        return _light("completion", Colour.GREEN, fact("light.completion.not_due", planned=pc))
+    return _light("completion", _by_days(days, rule), fact("light.completion.overdue", planned=pc, as_of=as_of, days=days))
 
 
 def funds_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.funds
     impl = p.implementation
     if impl is None:
-        return _na("funds", f"{p.library.value}项目，不判断资金")
+        return _na("funds", fact("light.not_judged", library=p.library.value, check=CHECKS["funds"]))
     lines = [f for f in impl.funds if f.source in FISCAL_SOURCES] if rule.fiscal_only else list(impl.funds)
-    what = "财政性资金" if rule.fiscal_only else "资金"
+    which = "fiscal" if rule.fiscal_only else "all"
     planned = sum((f.planned for f in lines), ZERO)
     if planned == 0:
-        return _na("funds", f"无{what}计划到位数")
+        return _na("funds", fact(f"light.funds.no_plan_{which}"))
     paid = sum((f.disbursed for f in lines), ZERO)
     rate = paid / planned * HUNDRED
     if rate < rule.red_below:
@@ -207,21 +198,24 @@ def funds_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         colour = Colour.YELLOW
     else:
         colour = Colour.GREEN
-    return _light("funds", colour, f"{what}计划到位{money(planned)}，实际拨付{money(paid)}，到位率{percent(rate)}")
+    return _light("funds", colour, fact(f"light.funds.rate_{which}", planned=Amount(planned), paid=Amount(paid),
+                                        rate=Percent(rate)))
 
 
 def entry_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.entry
     impl = p.implementation
     if impl is None:
-        return _na("entry", f"{p.library.value}项目，尚未开工")
+        return _na("entry", fact("light.not_judged", library=p.library.value, check=CHECKS["entry"]))
     started = by(impl.actual_start, as_of)
     if started is None:
-        return _na("entry", "项目尚未开工")
+        return _na("entry", fact("light.entry.not_started"))
     entered = by(impl.entered_on, as_of)
     if entered is not None:
-        extra = f"（开工后{(entered - started).days}天才入库）" if entered > started else ""
-        return _light("entry", Colour.GREEN, f"已于{cn_date(entered)}入实施库{extra}")
+        if entered > started:
+            return _light("entry", Colour.GREEN, fact("light.entry.entered_late", entered=entered, started=started,
+                                                      days=(entered - started).days))
+        return _light("entry", Colour.GREEN, fact("light.entry.entered", entered=entered))
     days = (as_of - started).days
     if days > rule.red_over_days:
         colour = Colour.RED
@@ -229,57 +223,62 @@ def entry_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         colour = Colour.YELLOW
     else:
         colour = Colour.GREEN
-    return _light("entry", colour, f"已于{cn_date(started)}开工，截至{cn_date(as_of)}已{days}天未入实施库")
+    return _light("entry", colour, fact("light.entry.missing", started=started, as_of=as_of, days=days))
+
+
+def appraisal_item(name: str, appraisal: Appraisal | None = None) -> Fact:
+    """What an open 论证 is called: a library-entry step, or one appraisal record."""
+    if appraisal is not None:
+        return fact("appraisal.record", kind=appraisal.kind.value, department=appraisal.department)
+    return fact(f"appraisal.{name}")
 
 
 def appraisal_light(p: Project, as_of: date, rules: RulesFile, cal: WorkdayCalendar,
                     appraisals: list[Appraisal]) -> Light:
     rule = rules.lights.appraisal
-    open_items: list[tuple[str, date]] = []
+    open_items: list[tuple[Fact, date]] = []
     done_count = 0
     for name, applied, entered in library_entries(p):
         if applied > as_of:
             continue
         if by(entered, as_of) is None:
-            open_items.append((name, applied))
+            open_items.append((appraisal_item(name), applied))
         else:
             done_count += 1
     for a in appraisals:
         if a.submitted_on > as_of:
             continue
         if by(a.completed_on, as_of) is None:
-            open_items.append((f"{a.kind.value}论证（{a.department}）", a.submitted_on))
+            open_items.append((appraisal_item("", a), a.submitted_on))
         else:
             done_count += 1
     if not open_items:
         if done_count == 0:
-            return _na("appraisal", "尚未发起论证入库")
-        return _light("appraisal", Colour.GREEN, "论证入库和各项论证均已完成")
+            return _na("appraisal", fact("light.appraisal.none"))
+        return _light("appraisal", Colour.GREEN, fact("light.appraisal.all_done"))
     judged = []
-    for name, applied in open_items:
+    for item, applied in open_items:
         used = cal.count_workdays(applied, as_of)
         due = cal.add_workdays(applied, APPRAISAL_WORKDAYS)
+        values = dict(item=item, submitted=applied, used=used, due=due, limit=APPRAISAL_WORKDAYS)
         if used > APPRAISAL_WORKDAYS:
-            colour = Colour.RED
-            text = (f"{name}于{cn_date(applied)}提交，已用{used}个工作日，超过15个工作日时限"
-                    f"（应于{cn_date(due)}前完成）")
+            judged.append((Colour.RED, fact("light.appraisal.over", **values)))
         elif used >= rule.yellow_from_workday:
-            colour = Colour.YELLOW
-            text = f"{name}于{cn_date(applied)}提交，已用{used}个工作日，应于{cn_date(due)}前完成"
+            judged.append((Colour.YELLOW, fact("light.appraisal.near", **values)))
         else:
-            colour = Colour.GREEN
-            text = f"{name}于{cn_date(applied)}提交，已用{used}个工作日，在15个工作日时限内"
-        judged.append((colour, text))
+            judged.append((Colour.GREEN, fact("light.appraisal.within", **values)))
     colour = worst(c for c, _ in judged)
-    shown = [t for c, t in judged if c == colour]
-    return _light("appraisal", colour, "；".join(shown))
+    shown = [f for c, f in judged if c == colour]
+    return _light("appraisal", colour, shown[0] if len(shown) == 1 else fact("light.several", items=shown))
 
 
 def liangsuan_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     rule = rules.lights.liangsuan
+    if not p.is_government:
+        return _na("liangsuan", fact("light.liangsuan.not_government"))
     done = completion_date(p, as_of)
     if done is None:
-        return _na("liangsuan", "项目尚未竣工")
+        return _na("liangsuan", fact("light.liangsuan.not_completed"))
     st = p.implementation.settlement
     steps = liangsuan_deadlines(
         done,
@@ -290,27 +289,33 @@ def liangsuan_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     )
     cycle = steps[-1]
     if cycle.status is Status.OVERDUE and cycle.days_late > rule.red_cycle_over_days:
-        pending = next((s.name for s in steps[:-1] if s.status in (Status.OVERDUE, Status.PENDING)), None)
-        now = f"，目前{pending}尚未完成" if pending else ""
-        return _light("liangsuan", Colour.RED,
-                      f"{cn_date(done)}竣工，“两算”全周期应于{cn_date(cycle.due)}前完成，"
-                      f"已超期{cycle.days_late}天仍未完成决算备案{now}")
+        pending = next((s for s in steps[:-1] if s.status in (Status.OVERDUE, Status.PENDING)), None)
+        values = dict(completed=done, due=cycle.due, days=cycle.days_late)
+        if pending is None or pending.key == "filing":
+            return _light("liangsuan", Colour.RED, fact("light.liangsuan.cycle_overdue", **values))
+        return _light("liangsuan", Colour.RED, fact("light.liangsuan.cycle_overdue_at", step=step_name(pending.key), **values))
     over = [s for s in steps if s.status is Status.OVERDUE]
     if over:
         s = over[0]
-        return _light("liangsuan", Colour.YELLOW,
-                      f"{cn_date(done)}竣工，{s.name}应于{cn_date(s.due)}前完成，已超期{s.days_late}天")
+        return _light("liangsuan", Colour.YELLOW, fact("light.liangsuan.step_overdue", completed=done,
+                                                       step=step_name(s.key), due=s.due, days=s.days_late))
     soon = [s for s in steps if s.status is Status.PENDING and (s.due - as_of).days <= rule.warn_within_days]
     if soon:
         s = soon[0]
-        return _light("liangsuan", Colour.YELLOW,
-                      f"{cn_date(done)}竣工，{s.name}将于{cn_date(s.due)}到期（剩余{(s.due - as_of).days}天）")
+        return _light("liangsuan", Colour.YELLOW, fact("light.liangsuan.step_due_soon", completed=done,
+                                                       step=step_name(s.key), due=s.due, days=(s.due - as_of).days))
     if cycle.status in (Status.ON_TIME, Status.LATE):
-        late = [s for s in steps if s.status is Status.LATE]
-        extra = "（" + "、".join(f"{s.name}{s.label()}" for s in late) + "）" if late else ""
-        return _light("liangsuan", Colour.GREEN, f"已于{cn_date(cycle.done)}完成决算备案{extra}")
-    return _light("liangsuan", Colour.GREEN,
-                  f"{cn_date(done)}竣工，“两算”各步骤均在期限内（全周期届满{cn_date(cycle.due)}）")
+        late = [s for s in steps[:-1] if s.status is Status.LATE]
+        if late:
+            return _light("liangsuan", Colour.GREEN, fact(
+                "light.liangsuan.filed_late_steps", filed=cycle.done,
+                late=[fact("deadline.late_by", step=step_name(s.key), days=s.days_late) for s in late]))
+        return _light("liangsuan", Colour.GREEN, fact("light.liangsuan.filed", filed=cycle.done))
+    return _light("liangsuan", Colour.GREEN, fact("light.liangsuan.within", completed=done, due=cycle.due))
+
+
+def step_name(key: str) -> Fact:
+    return fact(f"deadline.{key}")
 
 
 def project_lights(p: Project, as_of: date, *, rules: RulesFile | None = None,

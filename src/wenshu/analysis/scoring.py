@@ -132,33 +132,3 @@ def score(indicators: dict[str, Indicator], rules: RulesFile | None = None,
                            d.score, d.items) for d, sh in zip(dims, shares)]
     shown = round1(total)
     return ScoreResult(dims, total, shown, grade_of(shown, rules))
-
-
-def method_text(rules: RulesFile | None = None) -> str:
-    """The 评价方法 paragraph a report prints (Chinese)."""
-    rules = rules or RulesFile()
-    sc, t = rules.scoring, rules.indicators.targets
-    d, g = sc.dimensions, sc.grades
-    parts = []
-    for dkey, dname in DIMENSIONS:
-        w = getattr(sc.weights, dkey)
-        items = "、".join(f"{SPECS[k].name}{_n(getattr(w, k))}" for k in type(w).model_fields)
-        parts.append(f"{dname}（{_n(getattr(d, dkey))}分）：{items}")
-    tg = "、".join(f"{SPECS[k].name}{_n(getattr(t, k))}{SPECS[k].unit}" for k in type(t).model_fields)
-    basis = f"本方法依据{rules.basis}确定。" if rules.basis else "以上权重、目标值和等级划分为 wenshu 建议值，可在 rules.yaml 中调整。"
-    return (
-        f"采用{sc.method}评分，满分100分，分效率、效能、效益三个维度。"
-        f"单项指标得分 = min(指标值 ÷ 目标值, 1) × 100（越低越好的指标为 min(目标值 ÷ 指标值, 1) × 100）。"
-        f"各维度指标及维度内权重：{'；'.join(parts)}；评价报告中的补充指标每项权重{_n(sc.weights.extra)}。"
-        f"维度得分为维度内各适用指标得分的加权平均，不适用的指标（显示为“—”）不参与计算，其权重按比例分配给本维度其他指标；"
-        f"某一维度无适用指标的，其分值按比例分配给其他维度。总分 = Σ(维度得分 × 维度分值) ÷ 适用维度分值之和。"
-        f"目标值：{tg}。计算过程保留全部精度，总分最后四舍五入保留一位小数，等级按保留后的总分确定："
-        f"{_n(g.excellent)}分（含）以上为优，{_n(g.good)}分（含）至{_n(g.excellent)}分为良，"
-        f"{_n(g.fair)}分（含）至{_n(g.good)}分为中，{_n(g.fair)}分以下为差。{basis}"
-    )
-
-
-def _n(d: Decimal) -> str:
-    """Decimal without trailing zeros: 30 → "30", 12.50 → "12.5"."""
-    s = format(d.normalize(), "f")
-    return s

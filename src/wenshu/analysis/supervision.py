@@ -1,6 +1,6 @@
 """督办考评: each department's monthly score and rank, and who qualifies for 通报表彰 / 通报批评.
 
-The notice (二、（五）3) has the 区投委会办公室 check every department monthly and commend fast,
+The notice (二、（五）3) has the committee office check every department monthly and commend fast,
 effective departments and criticise those who push poorly or miss stage targets; it gives no
 scoring scheme. wenshu scores five items from the month's ``DeptMonthRecord`` (weights in
 ``rules.supervision.weights``, default 25/30/20/15/10):
@@ -9,7 +9,10 @@ scoring scheme. wenshu scores five items from the month's ``DeptMonthRecord`` (w
 * 事项办理: 按时办结数 ÷ 应办事项数;
 * 预警处置: 已处置预警数 ÷ 收到预警数;
 * 两算报送: the report of month M's 两算 progress is due on the 10th of month M+1 (任务清单
-  "每月10日前调度上月进展"): on time 100%, late ``late_report_score`` %, not reported and past due 0;
+  "每月10日前调度上月进展"): on time 100%, late ``late_report_score`` %, not reported and past due 0.
+  Only departments with the duty report: a role in ``report_roles`` and, for an industry department,
+  at least one government investment project (两算 is a government-investment matter); the finance
+  department reports to the committee office, every other department to the finance department;
 * 评价报送: 已报评价数 ÷ 应报评价数.
 
 An item with a zero denominator (nothing due, no warning received, report not yet due, or a
@@ -29,12 +32,12 @@ from datetime import date
 from decimal import Decimal
 
 from wenshu.analysis.deadlines import DeadlineResult, Status, monthly_report_deadline
+from wenshu.analysis.facts import Fact, Number, Percent, Score, YearMonth, fact
 from wenshu.analysis.indicators import HUNDRED, ZERO, by
 from wenshu.analysis.scoring import round1
-from wenshu.models.district import DistrictFile
+from wenshu.models.district import DeptRole, DistrictFile
 from wenshu.models.rules import RulesFile
 from wenshu.models.supervision import DeptMonthRecord, SupervisionFile
-from wenshu.official.fmt import percent
 
 ITEMS = {
     "logins": "平台登录",
@@ -51,7 +54,7 @@ class SupervisionItem:
     name: str
     rate: Decimal | None  # 0–100; None: not applicable this month
     weight: Decimal  # configured points
-    detail: str  # Chinese sentence with the numbers
+    detail: Fact  # what the rate comes from
 
 
 @dataclass
@@ -66,8 +69,8 @@ class DeptMonthScore:
     unhandled_warnings: int = 0
     commended: bool = False
     criticised: bool = False
-    commend_facts: list[str] = field(default_factory=list)
-    criticise_facts: list[str] = field(default_factory=list)
+    commend_facts: list[Fact] = field(default_factory=list)
+    criticise_facts: list[Fact] = field(default_factory=list)
     highlights: list[str] = field(default_factory=list)
     issues: list[str] = field(default_factory=list)
 
@@ -81,11 +84,10 @@ class MonthSupervision:
     month: int
     judged_on: date
     departments: list[DeptMonthScore]  # ranked order (unranked last)
-    rule_text: str
 
     @property
-    def label(self) -> str:
-        return f"{self.year}年{self.month}月"
+    def period(self) -> YearMonth:
+        return YearMonth(self.year, self.month)
 
     @property
     def commended(self) -> list[DeptMonthScore]:
@@ -110,11 +112,36 @@ def _roles(district: DistrictFile | None, name: str) -> set[str]:
     return {r.value for r in d.roles} if d else set()
 
 
+def report_recipient(district: DistrictFile | None, name: str) -> str | None:
+    """Who receives a department's monthly 两算 report: the finance department, or — for the finance
+    department itself — the committee office (任务清单). None when the district names neither."""
+    if district is None:
+        return None
+    finance = district.first_with_role(DeptRole.FINANCE)
+    office = district.first_with_role(DeptRole.COMMITTEE_OFFICE)
+    if finance is not None and name in (finance.short, finance.name):
+        return office.short if office else None
+    return finance.short if finance else None
+
+
+def has_report_duty(district: DistrictFile | None, name: str, rules: RulesFile,
+                    government_departments: set[str] | None) -> bool:
+    """Whether a department must report 两算 progress monthly (see the module docstring)."""
+    if district is None:
+        return True
+    roles = _roles(district, name)
+    if not roles & set(rules.supervision.report_roles):
+        return False
+    if DeptRole.FINANCE.value in roles or government_departments is None:
+        return True
+    return name in government_departments
+
+
 def score_record(rec: DeptMonthRecord, year: int, month: int, judged_on: date,
-                 rules: RulesFile, district: DistrictFile | None = None) -> DeptMonthScore:
+                 rules: RulesFile, district: DistrictFile | None = None,
+                 government_departments: set[str] | None = None) -> DeptMonthScore:
     sr = rules.supervision
     w = sr.weights
-    m = f"{month}月"
     items: list[SupervisionItem] = []
 
     # 平台登录
@@ -122,61 +149,62 @@ def score_record(rec: DeptMonthRecord, year: int, month: int, judged_on: date,
     weeks = len(rec.weekly_logins)
     below = [i + 1 for i, n in enumerate(rec.weekly_logins) if n < need]
     ok = weeks - len(below)
-    detail = f"{m}{weeks}周中有{ok}周登录平台不少于每周{need}次（共登录{sum(rec.weekly_logins)}次）"
-    if below:
-        detail += "，第" + "、".join(map(str, below)) + f"周少于{need}次"
+    values = dict(weeks=weeks, ok=ok, need=need, total=sum(rec.weekly_logins))
+    detail = fact("supervision.logins_below", below=below, **values) if below else fact("supervision.logins", **values)
     items.append(SupervisionItem("logins", ITEMS["logins"], Decimal(ok) / Decimal(weeks) * HUNDRED, w.logins, detail))
 
     # 事项办理
     if rec.items_due:
         rate = Decimal(rec.items_on_time) / Decimal(rec.items_due) * HUNDRED
-        detail = f"应办事项{rec.items_due}项，按时办结{rec.items_on_time}项（按时办结率{percent(rate)}）"
+        detail = fact("supervision.items", due=rec.items_due, on_time=rec.items_on_time, rate=Percent(rate))
     else:
-        rate, detail = None, "本月无应办事项"
+        rate, detail = None, fact("supervision.items_none")
     items.append(SupervisionItem("items", ITEMS["items"], rate, w.items, detail))
 
     # 预警处置
     unhandled = rec.warnings_received - rec.warnings_handled
     if rec.warnings_received:
         rate = Decimal(rec.warnings_handled) / Decimal(rec.warnings_received) * HUNDRED
-        detail = f"收到红黄灯预警{rec.warnings_received}个，已处置{rec.warnings_handled}个" + (
-            f"，{unhandled}个未处置" if unhandled else "，全部处置")
+        if unhandled:
+            detail = fact("supervision.warnings", received=rec.warnings_received, handled=rec.warnings_handled,
+                          unhandled=unhandled)
+        else:
+            detail = fact("supervision.warnings_all", received=rec.warnings_received, handled=rec.warnings_handled)
     else:
-        rate, detail = None, "本月未收到红黄灯预警"
+        rate, detail = None, fact("supervision.warnings_none")
     items.append(SupervisionItem("warnings", ITEMS["warnings"], rate, w.warnings, detail))
 
     # 两算报送 (month M's progress, due the 10th of M+1)
     ny, nm = _next_month(year, month)
-    roles = _roles(district, rec.department)
-    recipient = "区投委会办公室" if "财政部门" in roles else "区财政局"
-    must = bool(roles & set(sr.report_roles)) or district is None
+    must = has_report_duty(district, rec.department, rules, government_departments)
     report = None
     if must or rec.settlement_report_on is not None:
-        report = monthly_report_deadline(ny, nm, by(rec.settlement_report_on, judged_on), judged_on,
-                                         recipient=recipient)
-        due = f"{ny}年{nm}月10日"
+        report = monthly_report_deadline(ny, nm, by(rec.settlement_report_on, judged_on), judged_on)
+        recipient = report_recipient(district, rec.department)
+        to = fact("supervision.to", recipient=recipient) if recipient else fact("supervision.to_unknown")
+        values = dict(month=YearMonth(year, month), due=report.due, to=to)
         if report.status is Status.ON_TIME:
             rate = HUNDRED
-            detail = f"{report.done.month}月{report.done.day}日报送{m}“两算”进展（{due}前，按时）"
+            detail = fact("supervision.report_on_time", done=report.done, **values)
         elif report.status is Status.LATE:
             rate = sr.late_report_score
-            detail = f"{report.done.month}月{report.done.day}日才报送{m}“两算”进展，超过{due}时限{report.days_late}天"
+            detail = fact("supervision.report_late", done=report.done, days=report.days_late, **values)
         elif report.status is Status.OVERDUE:
             rate = ZERO
-            detail = f"截至{judged_on.month}月{judged_on.day}日未报送{m}“两算”进展，已超过{due}时限{report.days_late}天"
+            detail = fact("supervision.report_missing", as_of=judged_on, days=report.days_late, **values)
         else:
             rate = None
-            detail = f"{m}“两算”进展应于{due}前报送，尚未到期"
+            detail = fact("supervision.report_pending", **values)
     else:
-        rate, detail = None, "不承担“两算”进展报送任务"
+        rate, detail = None, fact("supervision.report_no_duty")
     items.append(SupervisionItem("settlement_report", ITEMS["settlement_report"], rate, w.settlement_report, detail))
 
     # 评价报送
     if rec.evaluations_due:
         rate = Decimal(rec.evaluations_submitted) / Decimal(rec.evaluations_due) * HUNDRED
-        detail = f"应报绩效评价报告{rec.evaluations_due}份，已报{rec.evaluations_submitted}份"
+        detail = fact("supervision.evaluations", due=rec.evaluations_due, submitted=rec.evaluations_submitted)
     else:
-        rate, detail = None, "本月无应报绩效评价报告"
+        rate, detail = None, fact("supervision.evaluations_none")
     items.append(SupervisionItem("evaluations", ITEMS["evaluations"], rate, w.evaluations, detail))
 
     live = sum((i.weight for i in items if i.rate is not None), ZERO)
@@ -193,14 +221,15 @@ def _rank(scores: list[DeptMonthScore]) -> list[DeptMonthScore]:
     return ranked + [s for s in scores if s.score_display is None]
 
 
-def _judge(s: DeptMonthScore, n: int, month: int, rules: RulesFile) -> None:
+def _judge(s: DeptMonthScore, n: int, period: YearMonth, rules: RulesFile) -> None:
     c, k = rules.supervision.criticise, rules.supervision.commend
-    facts = []
+    facts: list[Fact] = []
     if s.score_display is not None and s.score_display < c.below_score:
-        facts.append(f"{month}月督办考评得分{s.score_display}分，低于{_n(c.below_score)}分")
+        facts.append(fact("supervision.low_score", month=period, score=Score(s.score_display),
+                          threshold=Number(c.below_score)))
     if c.weeks_below_logins and len(s.weeks_below) >= c.weeks_below_logins:
-        facts.append(f"{month}月第" + "、".join(map(str, s.weeks_below))
-                     + f"周登录平台少于每周{c.min_logins_per_week}次（共{len(s.weeks_below)}周）")
+        facts.append(fact("supervision.weeks_below", month=period, weeks=s.weeks_below,
+                          need=c.min_logins_per_week, count=len(s.weeks_below)))
     if c.late_settlement_report and s.report is not None and s.report.status in (Status.LATE, Status.OVERDUE):
         facts.append(s.item("settlement_report").detail)
     if c.unhandled_warnings and s.unhandled_warnings >= c.unhandled_warnings:
@@ -210,32 +239,9 @@ def _judge(s: DeptMonthScore, n: int, month: int, rules: RulesFile) -> None:
     if (s.score_display is not None and s.rank is not None and s.score_display >= k.min_score
             and s.rank <= k.top_n and not (k.require_no_flags and facts)):
         s.commended = True
-        s.commend_facts = [f"{month}月督办考评得分{s.score_display}分，在{n}个部门中排名第{s.rank}"] + [
+        s.commend_facts = [fact("supervision.rank", month=period, score=Score(s.score_display), n=n, rank=s.rank)] + [
             i.detail for i in s.items if i.rate is not None and i.rate == HUNDRED
         ]
-
-
-def _n(d: Decimal) -> str:
-    return format(d.normalize(), "f")
-
-
-def rule_text(rules: RulesFile) -> str:
-    sr = rules.supervision
-    w, c, k = sr.weights, sr.criticise, sr.commend
-    return (
-        f"月度督办考评满分100分：平台登录{_n(w.logins)}分（每周登录至少{c.min_logins_per_week}次的周数占比）、"
-        f"事项办理{_n(w.items)}分（按时办结率）、预警处置{_n(w.warnings)}分（预警处置率）、"
-        f"两算报送{_n(w.settlement_report)}分（每月10日前报送上月进展得满分，逾期报送得{_n(sr.late_report_score)}%，未报送不得分）、"
-        f"评价报送{_n(w.evaluations)}分（报送率）；当月不适用的项目不计分，其分值按比例分配给其他项目。"
-        f"得分四舍五入保留一位小数后排名，同分同名次。"
-        f"通报表彰：得分不低于{_n(k.min_score)}分、排名前{k.top_n}名"
-        + ("且无通报批评情形" if k.require_no_flags else "") + "。"
-        f"通报批评（满足任一项）：得分低于{_n(c.below_score)}分"
-        + (f"；当月有{c.weeks_below_logins}周及以上登录平台少于每周{c.min_logins_per_week}次" if c.weeks_below_logins else "")
-        + ("；未在每月10日前报送上月“两算”进展" if c.late_settlement_report else "")
-        + (f"；红黄灯预警未处置{c.unhandled_warnings}个及以上" if c.unhandled_warnings else "")
-        + "。"
-    )
 
 
 def judge_date(sf: SupervisionFile, as_of: date) -> date:
@@ -245,24 +251,27 @@ def judge_date(sf: SupervisionFile, as_of: date) -> date:
 
 
 def month_supervision(sf: SupervisionFile, as_of: date, rules: RulesFile | None = None,
-                      district: DistrictFile | None = None) -> MonthSupervision:
-    """Score, rank and judge one month's records."""
+                      district: DistrictFile | None = None,
+                      government_departments: set[str] | None = None) -> MonthSupervision:
+    """Score, rank and judge one month's records. ``government_departments``: the departments that
+    manage government investment projects (the others have no 两算 report to make)."""
     rules = rules or RulesFile()
     judged = judge_date(sf, as_of)
-    scores = [score_record(r, sf.year, sf.month, judged, rules, district) for r in sf.records]
+    scores = [score_record(r, sf.year, sf.month, judged, rules, district, government_departments) for r in sf.records]
     ranked = _rank(scores)
     n = sum(1 for s in ranked if s.rank is not None)
     for s in ranked:
-        _judge(s, n, sf.month, rules)
-    return MonthSupervision(sf.year, sf.month, judged, ranked, rule_text(rules))
+        _judge(s, n, YearMonth(sf.year, sf.month), rules)
+    return MonthSupervision(sf.year, sf.month, judged, ranked)
 
 
 def supervision_results(files: list[SupervisionFile], as_of: date, rules: RulesFile | None = None,
-                        district: DistrictFile | None = None) -> list[MonthSupervision]:
+                        district: DistrictFile | None = None,
+                        government_departments: set[str] | None = None) -> list[MonthSupervision]:
     """Every month that has begun by ``as_of``, in order."""
     out = []
     for sf in sorted(files, key=lambda s: (s.year, s.month)):
         if date(sf.year, sf.month, 1) > as_of:
             continue
-        out.append(month_supervision(sf, as_of, rules, district))
+        out.append(month_supervision(sf, as_of, rules, district, government_departments))
     return out

@@ -1,4 +1,9 @@
-"""年度投资项目综合绩效评价报告 (district level; source notice 二、（四）3, outline domain.md §2.9(c))."""
+"""年度投资项目综合绩效评价报告 (district level; source notice 二、（四）3, outline domain.md §2.9(c)).
+
+Made only when the data folder has an annual report input (``kind: annual_report``) and projects;
+every figure is as of the report's own 统计截止日, and the supervision it cites is the latest month
+judged by then.
+"""
 
 from __future__ import annotations
 
@@ -6,159 +11,253 @@ from pydantic import Field
 
 from wenshu.analysis.indicators import SPECS
 from wenshu.analysis.lights import Colour
-from wenshu.analysis.scoring import method_text
-from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, TaskTable, register, task_table
-from wenshu.documents.common import SOURCE_NOTICE, ScoreCtx, indicator_text, numbered, score_ctx, value_text
+from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, TaskTable, attachment_notes, register, task_table
+from wenshu.documents.common import (
+    BasisCtx,
+    Item,
+    MethodCtx,
+    ScoreCtx,
+    basis_ctx,
+    cutoff,
+    lead_department,
+    method_ctx,
+    numbered,
+    score_ctx,
+    value_text,
+)
+from wenshu.models.district import InvestmentType
 from wenshu.official import fmt
+from wenshu.wording import load_wording
 
 
 class LibRow(Ctx):
     name: str = Field(title="库", description="目录库、储备库、实施库")
-    projects: int = Field(title="项目数", description="项目个数")
-    total: str = Field(title="总投资", description="亿元")
-    multiple: str = Field(title="倍数", description="为上年度投资规模的倍数")
-    target: str = Field(title="目标", description="如 4倍；无目标为“—”")
-    met: str = Field(title="是否达标", description="达到、未达到或“—”")
+    projects: int = Field(title="项目数（个）", description="项目个数")
+    total: str = Field(title="总投资（万元）", description="数字，单位在表头")
+    total_text: str = Field(title="总投资", description="带单位，用于正文")
+    multiple: str = Field(title="为上年度投资规模的倍数", description="如 1.80倍")
+    target: str = Field(title="目标倍数", description="如 4倍；无目标为空")
+    met: str = Field(title="是否达到", description="已达到、未达到；无目标为空")
+
+
+class RateFacts(Ctx):
+    judged: int = Field(title="参与计算的事项数", description="分母")
+    on_time: int = Field(title="按时完成数", description="分子")
+    rate: str = Field(title="比率", description="如 90.6%；分母为0时为空")
+
+
+class CohortFacts(Ctx):
+    year: int = Field(title="竣工年度", description="统计截止日的上一年")
+    count: int = Field(title="竣工的政府投资项目数", description="该年度竣工的政府投资项目数")
+    settlement: str = Field(title="结算率", description="如 100.0%")
+    final: str = Field(title="决算率", description="如 100.0%")
 
 
 class IndRow(Ctx):
-    name: str = Field(title="指标", description="指标名称")
+    name: str = Field(title="指标", description="指标名称（单位）")
     all: str = Field(title="全区", description="全部项目")
     gov: str = Field(title="政府投资", description="政府投资项目")
     social: str = Field(title="社会投资", description="社会投资项目")
 
 
 class RankRow(Ctx):
-    rank: int = Field(title="排名", description="按综合得分")
+    rank: int = Field(title="排名", description="按综合得分，同分同名次")
     name: str = Field(title="名称", description="行业或部门")
-    projects: int = Field(title="项目数", description="项目个数")
+    projects: int = Field(title="项目数（个）", description="项目个数")
     score: str = Field(title="得分", description="综合得分")
     grade: str = Field(title="等级", description="优、良、中、差")
 
 
-class ReformItem(Ctx):
-    title: str = Field(title="事项", description="如 项目生成规范化。")
-    text: str = Field(title="情况", description="带数字的推进情况")
+class RedRow(Ctx):
+    seq: int = Field(title="序号", description="从1开始")
+    name: str = Field(title="项目名称", description="项目全称")
+    code: str = Field(title="项目代码", description="尚未赋码为“—”")
+    department: str = Field(title="行业主管部门", description="部门简称")
+    reasons: str = Field(title="红灯原因", description="各红灯事项及原因，分号分隔")
+
+
+class LightCounts(Ctx):
+    red: int = Field(title="红灯项目数", description="综合灯色为红灯的项目数")
+    yellow: int = Field(title="黄灯项目数", description="综合灯色为黄灯的项目数")
+    green: int = Field(title="绿灯项目数", description="综合灯色为绿灯的项目数")
+    na: int = Field(title="不适用项目数", description="无适用预警事项的项目数")
+
+
+class ResultUse(Ctx):
+    month: str = Field(title="引用的督办月份", description="统计截止日前最近一次督办考评的月份；无则为空")
+    commended: str = Field(title="通报表彰单位", description="顿号分隔；无则为空")
+    criticised: str = Field(title="通报批评单位", description="顿号分隔；无则为空")
+
+
+class SuggestionGroup(Ctx):
+    label: str = Field(title="序号", description="（一）（二）……")
+    area: str = Field(title="方面", description="如 投资规模方面")
+    items: list[Item] = Field(title="建议", description="已编号的条目")
+
+
+class Paragraphs(Ctx):
+    trend: list[str] = Field(title="总体趋势", description="定性分析段落")
+    input_output: list[str] = Field(title="投入产出比", description="定性分析段落")
+    development: list[str] = Field(title="发展态势", description="定性分析段落")
 
 
 class AnnualReportContext(Ctx):
-    doc: Frame = Field(title="公文要素", description="标题、署名、日期")
+    doc: Frame = Field(title="公文要素", description="标题、署名、日期、附件说明")
+    basis: BasisCtx = Field(title="依据文件", description="本区改革工作方案的名称和发文字号")
+    district: str = Field(title="区名", description="如 某区")
+    lead: str = Field(title="牵头部门", description="牵头部门的简称")
     year: int = Field(title="评价年度", description="年度")
-    opening: str = Field(title="开头", description="评价依据")
-    overall: str = Field(title="总体情况", description="项目数量、总投资、三库规模")
+    as_of: str = Field(title="统计截止日", description="如 2025年6月26日")
+    project_count: int = Field(title="项目数", description="统计截止日纳入绩效平台管理的项目数")
+    total: str = Field(title="总投资", description="如 812,000.00万元")
+    previous_year: int = Field(title="上年度", description="评价年度的上一年")
+    previous_year_investment: str = Field(title="上年度投资规模", description="如 452,300.00万元")
     libraries: list[LibRow] = Field(title="三库规模表", description="目录库、储备库、实施库")
-    reform: list[ReformItem] = Field(title="改革推进情况", description="项目生成、论证、两算、评价")
+    catalogue: LibRow = Field(title="目录库", description="三库规模表第一行")
+    reserve: LibRow = Field(title="储备库", description="三库规模表第二行")
+    implementation: LibRow = Field(title="实施库", description="三库规模表第三行")
+    appraisal: RateFacts = Field(title="论证按时情况", description="论证入库事项数、按时数和论证按时率")
+    liangsuan: RateFacts = Field(title="两算按时情况", description="政府投资项目“两算”事项数、按时数和两算按时率")
+    cohort: CohortFacts = Field(title="上年竣工项目两算", description="上年竣工政府投资项目的结算率、决算率")
+    evaluations: int = Field(title="项目绩效评价份数", description="统计截止日前完成的项目绩效评价份数")
+    industry_reports: int = Field(title="行业绩效评价份数", description="统计截止日前完成的行业绩效评价份数")
+    method: MethodCtx = Field(title="评价方法", description="评分方法、维度分值和等级划分")
     score: ScoreCtx = Field(title="综合评价结果", description="全区得分与等级")
     indicators: list[IndRow] = Field(title="指标表", description="全区、政府投资、社会投资")
     industries: list[RankRow] = Field(title="行业排名", description="各行业得分排名")
     departments: list[RankRow] = Field(title="部门排名", description="各行业主管部门得分排名")
-    lights: str = Field(title="预警情况", description="红黄绿灯统计")
-    red_projects: list[str] = Field(title="红灯项目", description="红灯项目及原因")
-    trend: list[str] = Field(title="总体趋势", description="定性分析")
-    input_output: list[str] = Field(title="投入产出比", description="定性分析")
-    development: list[str] = Field(title="发展态势", description="定性分析")
-    problems: list[str] = Field(title="存在问题", description="已编号")
-    use_of_results: str = Field(title="结果运用", description="拟表彰、拟批评单位")
-    suggestions: list[str] = Field(title="建议", description="投资规模、结构和质量、管理、新增长点")
+    lights: LightCounts = Field(title="预警情况", description="红黄绿灯项目数")
+    reds: list[RedRow] = Field(title="红灯项目清单", description="全部红灯项目及原因（附件）")
+    reds_title: str = Field(title="红灯项目清单标题", description="附件标题")
+    reds_label: str = Field(title="红灯项目清单附件序号", description="如 附件1")
+    qualitative: Paragraphs = Field(title="定性分析", description="总体趋势、投入产出比、发展态势")
+    problems: list[Item] = Field(title="存在问题", description="已编号")
+    use: ResultUse = Field(title="结果运用", description="引用的督办考评结果")
+    suggestions: list[SuggestionGroup] = Field(title="建议", description="按方面分组的建议")
     next_tasks: TaskTable | None = Field(default=None, title="下一年度任务清单", description="附件")
-    method: str = Field(title="评价方法", description="评分方法")
+    next_tasks_label: str = Field(default="", title="任务清单附件序号", description="如 附件2")
 
 
-def _score_text(s) -> tuple[str, str]:
-    if s is None or s.total_display is None:
-        return fmt.MISSING, fmt.MISSING
-    return str(s.total_display), s.grade or fmt.MISSING
+def _rate(ind) -> RateFacts:
+    return RateFacts(judged=int(ind.denominator), on_time=int(ind.numerator),
+                     rate=value_text(ind.value, ind.unit) if ind.value is not None else "")
 
 
 def _ranked(groups) -> list[RankRow]:
-    rows = [(g, _score_text(g.all.score)) for g in groups if g.all.project_ids]
-    rows.sort(key=lambda x: (-(x[0].all.score.total_display or 0) if x[0].all.score else 0, x[0].name))
-    out = []
-    for i, (g, (sc, gr)) in enumerate(rows, start=1):
-        out.append(RankRow(rank=i, name=g.name, projects=len(g.all.project_ids), score=sc, grade=gr))
+    rows = [g for g in groups if g.all.project_ids]
+    rows.sort(key=lambda g: (-(g.all.score.total_display or 0) if g.all.score else 0, g.name))
+    out: list[RankRow] = []
+    for i, g in enumerate(rows, start=1):
+        sc = g.all.score
+        shown = sc.total_display if sc else None
+        rank = out[-1].rank if out and shown is not None and str(shown) == out[-1].score else i
+        out.append(RankRow(rank=rank, name=g.name, projects=len(g.all.project_ids),
+                           score=str(shown) if shown is not None else fmt.MISSING,
+                           grade=(sc.grade or fmt.MISSING) if sc else fmt.MISSING))
     return out
 
 
-def build(ds, analysis) -> list[DocJob]:
-    a = analysis
-    district = ds.district
+def cutoffs(ds, as_of):
     r = ds.annual_report
-    year = r.year if r else a.cohort_year
+    return {cutoff(r.data_as_of, r.report_date, as_of)} if r is not None else set()
+
+
+def build(ds, analysis) -> list[DocJob]:
+    r = ds.annual_report
+    if r is None or not ds.project_count:
+        return []  # no annual report input, or nothing to evaluate: no report
+    district = ds.district
+    w = load_wording(ds.root)
+    day = cutoff(r.data_as_of, r.report_date, analysis.as_of)
+    a = analysis.at(day)
+    year = r.year
     d = a.district_total
     lt = a.libraries
-    lib_rows = [LibRow(name=l.name, projects=l.projects, total=fmt.money_yi(l.total),
-                       multiple=fmt.multiple(l.multiple), target=f"{l.target.normalize()}倍" if l.target else fmt.MISSING,
-                       met=("达到" if l.met else "未达到") if l.met is not None else fmt.MISSING) for l in lt.lines]
-    libs_text = "；".join(f"{l.name}{l.projects}个项目、总投资{fmt.money_yi(l.total)}，为上年度投资规模的{fmt.multiple(l.multiple)}"
-                         + (f"（目标{l.target.normalize()}倍，{'已达到' if l.met else '未达到'}）" if l.target else "")
-                         for l in lt.lines)
+    lib_rows = [LibRow(name=x.name, projects=x.projects, total=fmt.money(x.total, unit=""), total_text=fmt.money(x.total),
+                       multiple=fmt.multiple(x.multiple), target=fmt.multiple(x.target, 0) if x.target else "",
+                       met=("已达到" if x.met else "未达到") if x.met is not None else "")
+                for x in lt.lines]
+    by_key = {x.key: row for x, row in zip(lt.lines, lib_rows)}
     ind_rows = []
     for key, spec in SPECS.items():
-        vals = [d.splits[s].indicators[key] for s in ("全部", "政府投资", "社会投资")]
-        ind_rows.append(IndRow(name=spec.name, all=value_text(vals[0].value, spec.unit),
-                               gov=value_text(vals[1].value, spec.unit), social=value_text(vals[2].value, spec.unit)))
-    reds = a.by_colour(Colour.RED)
-    red_lines = [f"{p.name}（{p.department}）：" + "；".join(l.reason for l in p.lights.flagged() if l.colour is Colour.RED)
-                 for p in reds[:12]]
-    last = a.supervision[-1] if a.supervision else None
-    if last is not None:
-        use = (f"根据{last.label}督办考评结果，拟对{fmt.join_cn([x.department for x in last.commended]) or '（无）'}予以通报表彰，"
-               f"对{fmt.join_cn([x.department for x in last.criticised]) or '（无）'}予以通报批评。")
-    else:
-        use = "本年度暂无督办考评记录。"
-    use += "评价结果作为实行差异化支持政策、经济调控、项目谋划、论证入库、要素配置的重要依据。"
-    reform = [
-        ReformItem(title="项目生成规范化。", text=f"{libs_text}。"),
-        ReformItem(title="项目论证标准化。", text=f"{indicator_text(d.all.indicators.get('appraisal_on_time'))}（15个工作日内完成论证入库）。"),
-        ReformItem(title="项目“两算”高效化。", text=f"{indicator_text(d.all.indicators.get('liangsuan_on_time'))}；{a.cohort_year}年竣工项目"
-                   f"{indicator_text(d.all.indicators.get('settlement_rate'))}、{indicator_text(d.all.indicators.get('final_accounts_rate'))}。"),
-        ReformItem(title="绩效评价客观化。", text=f"已完成{ds.evaluation_count}个竣工项目绩效评价、{len(ds.industry_reports)}个行业绩效评价。"),
-    ]
-    suggestions = []
-    if r:
-        for label, items in (("投资规模", r.suggestions_scale), ("投资结构和质量", r.suggestions_structure),
-                             ("投资管理", r.suggestions_management), ("培育投资新的增长点", r.suggestions_growth)):
-            for t in items:
-                suggestions.append(f"{label}方面：{t}")
-    lights = "，".join(f"{k}{v}个" for k, v in d.all.lights.items() if v)
-    gov_dept = district.department("区发改局")
+        vals = [d.splits[sp].indicators[key] for sp in ("全部", InvestmentType.GOVERNMENT.value, InvestmentType.SOCIAL.value)]
+        name = spec.name if spec.unit == "%" else fmt.with_unit(spec.name, spec.unit)
+        ind_rows.append(IndRow(name=name, all=_cell(vals[0]), gov=_cell(vals[1]), social=_cell(vals[2])))
+    reds = [p for p in a.projects if p.overall is Colour.RED]
+    red_rows = [RedRow(seq=i, name=p.name, code=p.code or fmt.MISSING, department=p.department,
+                       reasons=w.say_all(x.reason for x in p.lights.flagged() if x.colour is Colour.RED))
+                for i, p in enumerate(reds, start=1)]
+    # The supervision the report cites: the latest month judged on or before its 统计截止日.
+    months = [m for m in a.supervision if m.judged_on <= day and (m.year, m.month) < (day.year, day.month)]
+    last = months[-1] if months else None
+    use = ResultUse(month=fmt.cn_month(last.year, last.month) if last else "",
+                    commended=fmt.join_cn(x.department for x in last.commended) if last else "",
+                    criticised=fmt.join_cn(x.department for x in last.criticised) if last else "")
+    groups = []
+    for key, items in (("scale", r.suggestions_scale), ("structure", r.suggestions_structure),
+                       ("management", r.suggestions_management), ("growth", r.suggestions_growth)):
+        if items:
+            groups.append(SuggestionGroup(label=fmt.heading_ordinal(2, len(groups) + 1),
+                                          area=w.phrase(f"annual.suggestions.{key}"), items=numbered(items)))
+    counts = {c: 0 for c in ("红灯", "黄灯", "绿灯", "不适用")}
+    for k, v in d.all.lights.items():
+        counts[k] = v
+    reds_title = w.phrase("title.annual_reds", as_of=fmt.cn_date(day))
+    tasks_title = w.phrase("title.annual_tasks", district=district.name, year=year + 1)
+    annexes = ([reds_title] if red_rows else []) + ([tasks_title] if r.next_year_tasks else [])
+    labels = fmt.attachment_labels(len(annexes))
+    lead = lead_department(district)
+    title = w.phrase("title.annual_report", district=district.name, year=year)
     frame = Frame(
-        title=fmt.title_lines(f"{district.name}{year}年度投资项目综合绩效评价报告"),
-        signature=gov_dept.name if gov_dept else "区发改局",
-        date=fmt.cn_date(r.report_date if r else a.as_of),
+        title=fmt.title_lines(title),
+        signature=lead.name,
+        date=fmt.cn_date(r.report_date),
+        attachments=attachment_notes(annexes),
     )
+    evaluations = sum(1 for ev in ds.iter_evaluations() if ev.evaluated_on <= day)
+    industry_reports = sum(1 for x in ds.industry_reports if x.report_date <= day)
     ctx = AnnualReportContext(
-        doc=frame, year=year,
-        opening=(f"根据{SOURCE_NOTICE}（港政办〔2024〕3号）要求，区发改局根据项目绩效评价、行业绩效评价结果，"
-                 f"围绕全区投资项目效率、效能、效益开展定量分析，围绕总体趋势、投入产出比、发展态势开展定性分析，"
-                 f"形成{year}年度投资项目综合绩效评价报告。数据统计截至{fmt.cn_date(a.as_of)}。"),
-        overall=(f"全区纳入绩效平台管理的投资项目共{len(a.projects)}个，总投资{fmt.money_yi(d.all.total_investment)}。"
-                 f"上年度全区投资规模{fmt.money_yi(lt.previous_year_investment)}。{libs_text}。"),
-        libraries=lib_rows,
-        reform=reform,
+        doc=frame, basis=basis_ctx(district), district=district.name, lead=lead.short, year=year,
+        as_of=fmt.cn_date(day), project_count=len(a.projects), total=fmt.money(d.all.total_investment),
+        previous_year=district.year - 1, previous_year_investment=fmt.money(lt.previous_year_investment),
+        libraries=lib_rows, catalogue=by_key["catalogue"], reserve=by_key["reserve"],
+        implementation=by_key["implementation"],
+        appraisal=_rate(d.all.indicators["appraisal_on_time"]),
+        liangsuan=_rate(d.all.indicators["liangsuan_on_time"]),
+        cohort=CohortFacts(year=a.cohort_year, count=int(d.all.indicators["settlement_rate"].denominator),
+                           settlement=_cell(d.all.indicators["settlement_rate"]),
+                           final=_cell(d.all.indicators["final_accounts_rate"])),
+        evaluations=evaluations, industry_reports=industry_reports,
+        method=method_ctx(a.rules),
         score=score_ctx(d.all.score),
         indicators=ind_rows,
         industries=_ranked(a.industries),
         departments=_ranked(a.departments),
-        lights=f"截至{fmt.cn_date(a.as_of)}，全区项目预警情况：{lights}。",
-        red_projects=numbered(red_lines) or ["无红灯项目。"],
-        trend=list(r.overall_trend) if r else [],
-        input_output=list(r.input_output) if r else [],
-        development=list(r.development) if r else [],
-        problems=numbered(list(r.problems)) if r and r.problems else ["无。"],
-        use_of_results=use,
-        suggestions=numbered(suggestions) or ["无。"],
-        next_tasks=task_table(fmt.title_lines(f"{district.name}{year + 1}年投资项目绩效综合评价工作任务清单"), r.next_year_tasks, year + 1)
-        if r and r.next_year_tasks else None,
-        method=method_text(a.rules),
+        lights=LightCounts(red=counts["红灯"], yellow=counts["黄灯"], green=counts["绿灯"], na=counts["不适用"]),
+        reds=red_rows, reds_title=fmt.title_lines(reds_title), reds_label=labels[0] if red_rows else "",
+        qualitative=Paragraphs(trend=[fmt.ensure_end_punct(t) for t in r.overall_trend],
+                               input_output=[fmt.ensure_end_punct(t) for t in r.input_output],
+                               development=[fmt.ensure_end_punct(t) for t in r.development]),
+        problems=numbered(r.problems),
+        use=use,
+        suggestions=groups,
+        next_tasks=task_table(fmt.title_lines(tasks_title), r.next_year_tasks, year + 1) if r.next_year_tasks else None,
+        next_tasks_label=labels[-1] if r.next_year_tasks else "",
     )
     srcs = ds.files_of("projects") + ds.files_of("annual_report") + ds.files_of("supervision")
-    return [DocJob(kind="annual_report", key=str(year), title=f"{district.name}{year}年度投资项目综合绩效评价报告",
-                   context=ctx, sources=srcs, date=r.report_date if r else a.as_of)]
+    return [DocJob(kind="annual_report", key=str(year), title=title, context=ctx, sources=srcs, date=r.report_date)]
+
+
+def _cell(ind) -> str:
+    if ind.value is None:
+        return fmt.MISSING
+    if ind.unit == "%":
+        return fmt.percent(ind.value)
+    return fmt.money(ind.value, unit="")
 
 
 KIND = register(DocumentKind(
     key="annual_report", title="年度投资项目综合绩效评价报告", template="annual_report.docx",
-    inputs="全部项目数据；reports/annual-*.yaml（kind: annual_report）；supervision；district.yaml",
-    context_model=AnnualReportContext, build=build,
+    inputs="reports/annual-*.yaml（kind: annual_report）；全部项目数据；supervision；district.yaml",
+    context_model=AnnualReportContext, build=build, cutoffs=cutoffs,
 ))

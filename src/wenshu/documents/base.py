@@ -64,7 +64,7 @@ class Frame(Ctx):
     """The 公文 elements around the body (GB/T 9704-2012 clause 7)."""
 
     mark: str = Field(default="", title="发文机关标志", description="红头上的机关标志；报告类文件为空")
-    number: str = Field(default="", title="发文字号", description="如 港政办〔2024〕3号")
+    number: str = Field(default="", title="发文字号", description="如 某政办〔2024〕3号")
     title: str = Field(title="标题", description="公文标题")
     recipients: str = Field(default="", title="主送机关", description="主送机关，末尾带全角冒号")
     signature: str = Field(title="发文机关署名", description="署名")
@@ -89,12 +89,7 @@ def heading_text(title: str, lead: str | None) -> tuple[str, str]:
 
 
 def responsibility_text(lead: list[str], units: list[str]) -> str:
-    parts = []
-    if lead:
-        parts.append("牵头单位：" + fmt.join_cn(lead))
-    if units:
-        parts.append("责任单位：" + fmt.join_cn(units))
-    return "（" + "；".join(parts) + "）"
+    return fmt.responsibility(lead, units)
 
 
 def section_blocks(sections: Iterable[Section], level: int = 1) -> list[Block]:
@@ -128,7 +123,8 @@ def attachment_notes(titles: list[str]) -> list[AttachmentNote]:
     """附件说明 (7.3.4): "附件：1. 附件名称", later items aligned under the first name."""
     many = len(titles) > 1
     return [
-        AttachmentNote(prefix="附件：" if i == 0 else "\u3000\u3000\u3000", number=f"{i + 1}. " if many else "", title=t)
+        AttachmentNote(prefix=fmt.ATTACHMENT_NOTE_LABEL if i == 0 else "\u3000\u3000\u3000", number=f"{i + 1}. " if many else "",
+                       title=t)
         for i, t in enumerate(titles)
     ]
 
@@ -155,7 +151,7 @@ def task_table(title: str, items: Iterable[Any], year: int | None = None) -> Tas
 
 def due_text(item: Any, year: int | None) -> str:
     if item.due_date is not None:
-        return fmt.cn_date(item.due_date) + "前"
+        return fmt.date_before(item.due_date)
     if item.due_month_end is not None:
         y, m = item.due_month
         return fmt.month_end_label(y, m, ref_year=year)
@@ -196,6 +192,8 @@ class DocumentKind:
     build: Callable[..., Any]  # build(ds, analysis) -> list or iterator of DocJob
     needs_analysis: bool = True
     estimate: Callable[..., int] | None = None  # job count without building them (lazy kinds)
+    # The 统计截止日 its documents state (cutoffs(ds, as_of) -> dates), analysed in the same pass.
+    cutoffs: Callable[..., Any] | None = None
 
 
 REGISTRY: dict[str, DocumentKind] = {}

@@ -43,8 +43,9 @@ class NoticeContext(Ctx):
 
 def _pages(attachments, ds, offset: int, total: int) -> list[AttachmentPage]:
     pages = []
+    labels = fmt.attachment_labels(total)
     for i, a in enumerate(attachments):
-        label = "附件" if total == 1 else f"附件{offset + i + 1}"
+        label = labels[offset + i]
         table = None
         if a.task_list is not None:
             tl = ds.task_lists.get(a.task_list)

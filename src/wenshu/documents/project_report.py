@@ -1,106 +1,149 @@
 """项目绩效评价报告: one per evaluated project; government and social projects differ in basis,
-evaluators and the 效能/效益 indicators (source notice 二、（四）1)."""
+evaluators and the 效能/效益 indicators (source notice 二、（四）1).
+
+The report states its figures as of its own 统计截止日 (the evaluation's ``data_as_of``, by default
+its date), never later than the run's ``--as-of``.
+"""
 
 from __future__ import annotations
 
 from pydantic import Field
 
-from wenshu.analysis.scoring import method_text
+from wenshu.analysis.facts import deadline_status, fact
+from wenshu.analysis.lights import step_name
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, register
 from wenshu.documents.common import (
     BENEFIT_SOCIAL,
     EFFECTIVENESS_GOV,
     EFFECTIVENESS_SOCIAL,
     EFFICIENCY,
-    SOURCE_NOTICE,
+    BasisCtx,
+    Item,
+    LightRow,
+    MethodCtx,
     ScoreCtx,
-    dimension_sentence,
+    basis_ctx,
+    cutoff,
+    indicator_list,
+    light_rows,
+    method_ctx,
     numbered,
     score_ctx,
 )
 from wenshu.official import fmt
+from wenshu.wording import Wording, load_wording
 
 
 class ProjectFacts(Ctx):
     name: str = Field(title="项目名称", description="项目全称")
-    id: str = Field(title="平台项目编号", description="绩效平台项目编号")
-    code: str = Field(title="项目代码", description="国家项目代码")
+    code: str = Field(title="项目代码", description="国家项目代码；尚未赋码为空")
     department: str = Field(title="行业主管部门", description="部门简称")
     industry: str = Field(title="所属行业", description="行业")
-    investment_type: str = Field(title="投资类型", description="政府投资或社会投资")
     owner: str = Field(title="业主单位", description="项目业主单位")
     address: str = Field(title="建设地址", description="建设具体地址")
-    total: str = Field(title="总投资", description="如 1.86亿元")
+    content: str = Field(title="建设内容和规模", description="以句号结尾")
+    objectives: str = Field(title="功能效益目标", description="分号分隔，末尾无标点")
+    total: str = Field(title="总投资", description="如 18,600.00万元")
+    funding: str = Field(title="资金来源", description="如 中省预算内资金5,580.00万元、专项债7,440.00万元")
+    planned_start: str = Field(title="计划开工时间", description="如 2022年3月11日")
+    planned_completion: str = Field(title="计划竣工时间", description="如 2023年4月6日")
+    actual_start: str = Field(title="实际开工时间", description="如 2022年3月10日")
+    actual_completion: str = Field(title="实际竣工时间", description="如 2023年4月20日")
+    accepted_on: str = Field(title="竣工验收日期", description="未验收为空")
+    filed_on: str = Field(title="竣工验收备案日期", description="未备案为空")
 
 
-class LightRow(Ctx):
-    name: str = Field(title="预警事项", description="开工、进度、竣工、资金、入库、论证、两算")
-    colour: str = Field(title="灯色", description="红灯、黄灯、绿灯或不适用")
-    reason: str = Field(title="原因", description="计算依据")
+class EvaluationFacts(Ctx):
+    lead: str = Field(title="牵头评价单位", description="部门简称或机构名称")
+    partners: str = Field(title="会同单位", description="顿号分隔；无则为空")
+    team: str = Field(title="评价组成员单位", description="牵头单位和会同单位，顿号分隔")
+    basis: str = Field(title="评价依据", description="可行性研究报告或项目策划书，带书名号")
+    date: str = Field(title="评价日期", description="如 2025年4月11日")
+
+
+class CapacityFacts(Ctx):
+    year: int = Field(title="运营数据年度", description="如 2024")
+    design: str = Field(title="设计能力", description="带单位，如 1080个学位")
+    actual: str = Field(title="实际能力", description="带单位，如 756个学位")
+
+
+class LiangsuanFacts(Ctx):
+    completed: str = Field(title="竣工日期", description="如 2023年4月20日")
+    steps: str = Field(title="各步骤期限及完成情况", description="竣工结算、竣工财务决算报告、决算备案，分号分隔，措辞见措辞文件")
 
 
 class ProjectReportContext(Ctx):
     doc: Frame = Field(title="公文要素", description="标题、署名、日期")
-    is_government: bool = Field(title="是否政府投资", description="true 为政府投资项目，false 为社会投资项目")
-    project: ProjectFacts = Field(title="项目", description="项目基本信息")
-    opening: str = Field(title="开头", description="评价依据和组织情况")
-    overview: str = Field(title="项目概况", description="立项、实施、资金来源与使用情况")
-    objectives: str = Field(title="绩效目标", description="功能效益目标")
-    scope: str = Field(title="评价对象和范围", description="评价对象、依据和数据来源")
-    method: str = Field(title="评价方法", description="评分方法、权重、目标值和等级划分")
-    process: str = Field(title="评价工作过程", description="评价单位和时间")
+    basis: BasisCtx = Field(title="依据文件", description="本区改革工作方案的名称和发文字号")
+    is_government: bool = Field(title="是否政府投资", description="真为政府投资项目，假为社会投资项目")
+    as_of: str = Field(title="统计截止日", description="如 2025年4月11日")
+    project: ProjectFacts = Field(title="项目", description="项目基本情况")
+    evaluation: EvaluationFacts = Field(title="评价组织", description="评价单位、依据和日期")
+    method: MethodCtx = Field(title="评价方法", description="评分方法、维度分值和等级划分")
     score: ScoreCtx = Field(title="评分结果", description="综合得分、等级和评分表")
-    efficiency: str = Field(title="效率分析", description="效率指标")
-    effectiveness: str = Field(title="效能分析", description="效能指标")
-    benefit: str = Field(title="效益分析", description="效益指标")
-    liangsuan: str = Field(title="两算情况", description="竣工结算、决算报告、决算备案的期限和完成情况")
-    lights: list[LightRow] = Field(title="红黄绿灯", description="各预警事项的灯色和原因")
-    findings: list[str] = Field(title="主要经验及做法", description="已编号的条目")
-    problems: list[str] = Field(title="存在的问题", description="已编号的条目")
-    recommendations: list[str] = Field(title="有关建议", description="已编号的条目")
-    other: str = Field(title="其他需要说明的问题", description="无则为“无。”")
+    efficiency: str = Field(title="效率指标", description="适用的效率指标及其值，顿号分隔；均不适用为空")
+    effectiveness: str = Field(title="效能指标", description="适用的效能指标及其值；均不适用为空")
+    benefit: str = Field(title="效益指标", description="适用的效益指标及其值（政府投资项目为补充指标及目标值）；无则为空")
+    capacity: CapacityFacts | None = Field(default=None, title="设计与实际能力", description="有运营数据时提供")
+    liangsuan: LiangsuanFacts | None = Field(default=None, title="两算情况", description="已竣工的政府投资项目提供")
+    lights: list[LightRow] = Field(title="红黄绿灯", description="各预警事项的灯色和情况")
+    findings: list[Item] = Field(title="主要经验及做法", description="已编号的条目；无则为空")
+    problems: list[Item] = Field(title="存在的问题", description="已编号的条目；无则为空")
+    recommendations: list[Item] = Field(title="有关建议", description="已编号的条目；无则为空")
+    other: str = Field(title="其他需要说明的问题", description="以句号结尾；无则为空")
+
+
+def _extras(ev, dimension: str, w: Wording) -> str:
+    """Extra indicators of one dimension with their targets (wording ``indicator.with_target``)."""
+    return fmt.join_cn(
+        w.phrase("indicator.with_target", name=e.name, value=fmt.quantity(e.value, e.unit),
+                 target=fmt.quantity(e.target, e.unit))
+        for e in ev.extra_indicators if e.dimension == dimension)
+
+
+def liangsuan_facts(pa, w: Wording, completed, day) -> LiangsuanFacts | None:
+    """The three 两算 steps with their deadlines and where they stand on the report's date."""
+    steps = [d for d in pa.deadlines if d.key in ("settlement", "final_report", "filing")]
+    if completed is None or not steps:
+        return None
+    parts = []
+    for d in steps:
+        if d.due is None:
+            continue  # the clock has not started (the previous step is not done)
+        key = "deadline.step_cycle_bound" if d.bound_by_cycle else "deadline.step"
+        parts.append(w.say(fact(key, step=step_name(d.key), due=d.due, status=deadline_status(d, day))))
+    return LiangsuanFacts(completed=fmt.cn_date(completed), steps=fmt.join_cn(parts, sep="；"))
 
 
 def build(ds, analysis):
     """Yield one job per evaluated project (lazily: a district may have thousands)."""
     district = ds.district
-    # Projects stream past (lean datasets re-read them file by file); only evaluated ones need a report.
+    w = load_wording(ds.root)
     for p in ds.iter_projects():
         ev = ds.evaluation(p.id)
-        if ev is None or analysis.project(p.id) is None or p.implementation is None or p.implementation.actual_completion is None:
+        if ev is None or p.implementation is None or p.implementation.actual_completion is None:
             continue
-        pa = analysis.detail(p)
+        day = cutoff(ev.data_as_of, ev.evaluated_on, analysis.as_of)
+        if p.implementation.actual_completion > day:
+            continue  # not yet completed on the report's own date: nothing to evaluate
+        pa = analysis.detail_at(p, day)
         impl, res = p.implementation, p.reserve
         gov = p.is_government
         lead = next((e.organisation for e in ev.evaluators if e.role == "牵头"), ev.evaluators[0].organisation)
         partners = [e.organisation for e in ev.evaluators if e.organisation != lead]
-        lead_dept = district.department(lead) if district else None
-        acc = impl.acceptance if impl else None
-        funding = "、".join(f"{f.source.value}{fmt.money_auto(f.amount)}" for f in impl.funding) if impl else ""
-        overview = (
-            f"{p.name}由{p.department}负责行业管理，{res.owner.name}为项目业主单位，项目代码{res.project_code}，"
-            f"建设地点位于{res.address}。主要建设内容：{fmt.ensure_end_punct(res.content_scale)}"
-            f"项目总投资{fmt.money_auto(impl.total_investment)}，资金来源为{funding}。"
-            f"项目计划于{fmt.cn_date(res.planned_start)}开工、{fmt.cn_date(res.planned_completion)}竣工，"
-            f"实际于{fmt.cn_date(impl.actual_start)}开工、{fmt.cn_date(impl.actual_completion)}竣工"
-            + (f"，{fmt.cn_date(acc.accepted_on)}通过竣工验收" if acc else "")
-            + (f"，{fmt.cn_date(acc.filed_on)}完成竣工验收备案" if acc and acc.filed_on else "")
-            + "。"
-        )
+        lead_dept = district.department(lead)
+        acc = impl.acceptance
         op = impl.operation
         if gov:
-            effect = dimension_sentence(pa.indicators, EFFECTIVENESS_GOV)
-            benefit = ("政府投资项目以社会效益为主，" + "；".join(
-                f"{e.name}{fmt.percent(e.value) if e.unit == '%' else e.value}（目标{fmt.percent(e.target) if e.unit == '%' else e.target}）"
-                for e in ev.extra_indicators if e.dimension == "效益") + "。") if ev.extra_indicators else "政府投资项目以社会效益为主。"
+            effect = indicator_list(pa.indicators, EFFECTIVENESS_GOV)
+            benefit = _extras(ev, "效益", w)
         else:
-            effect = dimension_sentence(pa.indicators, EFFECTIVENESS_SOCIAL)
-            benefit = dimension_sentence(pa.indicators, BENEFIT_SOCIAL)
+            effect = indicator_list(pa.indicators, EFFECTIVENESS_SOCIAL)
+            benefit = fmt.join_cn([x for x in (indicator_list(pa.indicators, BENEFIT_SOCIAL), _extras(ev, "效益", w)) if x])
+        capacity = None
         if op is not None:
-            effect += f"设计能力{op.design_capacity}{op.capacity_unit}，{op.year}年实际{op.actual_capacity}{op.capacity_unit}。"
-        ls = [d for d in pa.deadlines if d.name in ("竣工结算", "竣工财务决算报告", "决算备案", "“两算”全周期")]
-        liangsuan = "；".join(f"{d.name}应于{fmt.cn_date(d.due)}前完成，{d.label() if d.done is None else fmt.cn_date(d.done) + '完成，' + d.label()}" for d in ls if d.due)
-        liangsuan = (liangsuan + "。") if liangsuan else "项目“两算”尚未到期。"
+            capacity = CapacityFacts(year=op.year, design=fmt.quantity(op.design_capacity, op.capacity_unit),
+                                     actual=fmt.quantity(op.actual_capacity, op.capacity_unit))
         frame = Frame(
             title=fmt.title_lines(f"{p.name}绩效评价报告"),
             signature=lead_dept.name if lead_dept else lead,
@@ -109,28 +152,34 @@ def build(ds, analysis):
         )
         ctx = ProjectReportContext(
             doc=frame,
+            basis=basis_ctx(district),
             is_government=gov,
-            project=ProjectFacts(name=p.name, id=p.id, code=res.project_code, department=p.department, industry=p.industry,
-                                 investment_type=p.investment_type.value, owner=res.owner.name, address=res.address,
-                                 total=fmt.money_auto(impl.total_investment)),
-            opening=(f"根据{SOURCE_NOTICE}（港政办〔2024〕3号）要求，{lead}会同{fmt.join_cn(partners)}，对照{ev.basis}，"
-                     f"结合绩效平台归集的建设管理数据，对{p.name}开展了绩效评价。现将有关情况报告如下。"),
-            overview=overview,
-            objectives="项目功能效益目标：" + fmt.join_cn(res.objectives, sep="；", end="。"),
-            scope=(f"评价对象为{p.name}（{'政府投资项目' if gov else '社会投资项目'}），评价依据为{ev.basis}，"
-                   f"评价数据来源于投资项目绩效综合评价平台，统计截止日为{fmt.cn_date(analysis.as_of)}。"),
-            method=method_text(analysis.rules),
-            process=f"{fmt.join_cn([lead] + partners)}组成评价组，于{fmt.cn_date(ev.evaluated_on)}完成评价。",
+            as_of=fmt.cn_date(day),
+            project=ProjectFacts(
+                name=p.name, code=res.project_code or "", department=p.department, industry=p.industry,
+                owner=res.owner.name, address=res.address, content=fmt.ensure_end_punct(res.content_scale),
+                objectives=fmt.join_cn([o.rstrip("。；;") for o in res.objectives], sep="；"),
+                total=fmt.money(impl.total_investment),
+                funding=fmt.join_cn(f.source.value + fmt.money(f.amount) for f in impl.funding),
+                planned_start=fmt.cn_date(res.planned_start), planned_completion=fmt.cn_date(res.planned_completion),
+                actual_start=fmt.cn_date(impl.actual_start), actual_completion=fmt.cn_date(impl.actual_completion),
+                accepted_on=fmt.cn_date(acc.accepted_on) if acc and acc.accepted_on <= day else "",
+                filed_on=fmt.cn_date(acc.filed_on) if acc and acc.filed_on and acc.filed_on <= day else "",
+            ),
+            evaluation=EvaluationFacts(lead=lead, partners=fmt.join_cn(partners), team=fmt.join_cn([lead] + partners),
+                                       basis=ev.basis, date=fmt.cn_date(ev.evaluated_on)),
+            method=method_ctx(analysis.rules),
             score=score_ctx(pa.score),
-            efficiency=dimension_sentence(pa.indicators, EFFICIENCY),
+            efficiency=indicator_list(pa.indicators, EFFICIENCY),
             effectiveness=effect,
             benefit=benefit,
-            liangsuan=liangsuan,
-            lights=[LightRow(name=l.name, colour=l.colour.value if l.colour else "不适用", reason=l.reason) for l in pa.lights.lights],
-            findings=numbered(ev.findings) or ["无。"],
-            problems=numbered(ev.problems) or ["无。"],
-            recommendations=numbered(ev.recommendations) or ["无。"],
-            other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "无。",
+            capacity=capacity,
+            liangsuan=liangsuan_facts(pa, w, impl.actual_completion, day) if gov else None,
+            lights=light_rows(pa.lights, w),
+            findings=numbered(ev.findings),
+            problems=numbered(ev.problems),
+            recommendations=numbered(ev.recommendations),
+            other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "",
         )
         yield DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
                      department=p.department, sources=[ds.project_file(p.id), ds.evaluation_file(p.id)],

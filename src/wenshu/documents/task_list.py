@@ -7,6 +7,7 @@ from pydantic import Field
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, TaskTable, register, task_table
 from wenshu.models.district import DeptRole
 from wenshu.official import fmt
+from wenshu.wording import load_wording
 
 
 class TaskListContext(Ctx):
@@ -15,6 +16,8 @@ class TaskListContext(Ctx):
     table: TaskTable = Field(title="任务清单表", description="序号、重点工作、责任单位、完成时间")
 
 
+# The item key of the whole district's list ("2024-全区"), as `wenshu render --item` takes it.
+WHOLE_DISTRICT = "全区"
 INDUSTRY_COLLECTIVES = {"各行业主管部门", "区各行业主管部门"}
 
 
@@ -27,9 +30,10 @@ def concerns(units: list[str], dept_short: str, dept_name: str, is_industry: boo
 
 def build(ds, analysis=None) -> list[DocJob]:
     jobs = []
+    w = load_wording(ds.root)
     for key, tl in sorted(ds.task_lists.items()):
         jobs.append(DocJob(
-            kind="task_list", key=f"{tl.year}-全区", title=tl.title,
+            kind="task_list", key=f"{tl.year}-{WHOLE_DISTRICT}", title=tl.title,
             context=TaskListContext(label="附件", table=task_table(fmt.title_lines(tl.title), tl.items, tl.year)),
             sources=[key],
         ))
@@ -40,7 +44,8 @@ def build(ds, analysis=None) -> list[DocJob]:
             items = [t for t in tl.items if concerns(t.units, d.short, d.name, industry)]
             if not items:
                 continue
-            title = f"{d.short}{tl.title}" if not tl.title.startswith(d.short) else tl.title
+            title = tl.title if tl.title.startswith(d.short) else w.phrase(
+                "title.department_task_list", department=d.short, title=tl.title)
             jobs.append(DocJob(
                 kind="task_list", key=f"{tl.year}-{d.short}", title=title,
                 context=TaskListContext(label="附件", department=d.short, table=task_table(fmt.title_lines(title), items, tl.year)),

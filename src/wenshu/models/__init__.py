@@ -20,6 +20,7 @@ from wenshu.models.reports import AnnualReportFile, IndustryReportFile
 from wenshu.models.rules import RulesFile
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
+from wenshu.models.wording import WordingFile
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("tasks", TaskListFile, "任务清单", "重点工作、责任单位、完成时间"),
         FileKind("notice", NoticeFile, "通知", "结构化的通知正文、印发文件、附件和版记"),
         FileKind("rules", RulesFile, "计算规则", "红黄绿灯阈值、指标目标值、评分权重、督办考评和通报条件（只写要改的项）"),
+        FileKind("wording", WordingFile, "措辞", "公文中随情况变化的短句（预警原因、期限状态等）的本区说法（只写要改的项）"),
         FileKind("holidays", HolidayFile, "节假日补充", "chinesecalendar 尚未覆盖年份的法定节假日和调休上班日"),
     ]
 }

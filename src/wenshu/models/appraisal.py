@@ -26,23 +26,6 @@ class AppraisalKind(str, Enum):
     FISCAL_CAPACITY = "财力"
 
 
-# Who does each appraisal by default (source notice 二、（一）2 and 3). 选址复核 and 财力 are shared
-# by several departments, so the data names the department explicitly.
-DEFAULT_APPRAISER: dict[AppraisalKind, str | None] = {
-    AppraisalKind.ENERGY: "区发改局",
-    AppraisalKind.SUPPLY_DEMAND: "区发改局",
-    AppraisalKind.DEBT_RISK: "区财政局",
-    AppraisalKind.FISCAL_AFFORDABILITY: "区财政局",
-    AppraisalKind.WATER: "区水湖局",
-    AppraisalKind.POLLUTANT: "区生态环境分局",
-    AppraisalKind.ENV_ACCESS: "区生态环境分局",
-    AppraisalKind.LAND_QUOTA: "区资规分局",
-    AppraisalKind.SITE: "区资规分局",
-    AppraisalKind.SITE_REVIEW: None,
-    AppraisalKind.FISCAL_CAPACITY: None,
-}
-
-
 class Conclusion(str, Enum):
     PASS = "通过"
     CONDITIONAL = "有条件通过"
@@ -52,7 +35,7 @@ class Conclusion(str, Enum):
 class Appraisal(WenshuModel):
     project: str = Field(title="项目编号", description="被论证项目的平台项目编号（projects 中的 id）")
     kind: AppraisalKind = Field(title="论证类型", description="能效水平、供需总量、债务风险、财政可承受能力、水资源量、污染物排放总量、环境准入清单、用地指标、选址、选址复核或财力")
-    department: str = Field(title="论证部门", description="负责该论证的部门简称，如 区发改局")
+    department: str = Field(title="论证部门", description="负责该论证的部门简称，须在 district.yaml 的 departments 中")
     submitted_on: dt.date = Field(title="提交论证日期", description="材料提交论证部门的日期；15个工作日时限由次日起算")
     completed_on: dt.date | None = Field(default=None, title="论证完成日期", description="出具论证意见的日期；未完成留空")
     conclusion: Conclusion | None = Field(default=None, title="论证结论", description="通过、有条件通过或不通过；完成后必填")

@@ -60,7 +60,7 @@ class Attachment(WenshuModel):
 class Enclosure(WenshuModel):
     """The document a 印发通知 issues (e.g. a work plan), printed after the cover notice."""
 
-    title: str = Field(title="印发文件标题", description="如 黄石港区加快推动投资项目绩效综合评价改革工作方案（试行）", min_length=4)
+    title: str = Field(title="印发文件标题", description="如 某区加快推动投资项目绩效综合评价改革工作方案（试行）", min_length=4)
     preamble: list[str] = Field(default_factory=list, title="导语", description="标题后、第一个小节前的段落")
     sections: list[Section] = Field(title="正文小节", description="一、/（一）/1./（1）结构的正文", min_length=1)
     attachments: list[Attachment] = Field(default_factory=list, title="附件", description="印发文件的附件，如任务清单")

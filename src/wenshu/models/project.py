@@ -177,7 +177,7 @@ class Settlement(WenshuModel):
     settled_amount: Money | None = Field(default=None, title="结算金额（万元）", description="审定结算金额")
     final_report_on: dt.date | None = Field(default=None, title="竣工财务决算报告完成日期", description="结算后1个月内完成")
     final_amount: Money | None = Field(default=None, title="决算金额（万元）", description="竣工财务决算金额")
-    filed_on: dt.date | None = Field(default=None, title="决算备案日期", description="报区财政局备案的日期（决算报告后6个月内）")
+    filed_on: dt.date | None = Field(default=None, title="决算备案日期", description="报财政部门备案的日期（决算报告后6个月内）")
 
     @field_validator("settled_amount")
     @classmethod
@@ -322,7 +322,7 @@ class Project(WenshuModel):
     intended_investment: Money = Field(title="意向总投资（万元）", description="目录库阶段的意向总投资")
     source_basis: str = Field(title="项目来源依据", description="如 区“十四五”教育发展规划", min_length=2)
     summary: str = Field(title="建设内容概况", description="建设内容概况", min_length=4)
-    location: str = Field(title="所在地", description="所在街道或片区，如 花湖街道", min_length=2)
+    location: str = Field(title="所在地", description="所在街道或片区，如 某某街道", min_length=2)
     catalogue_entered_on: dt.date | None = Field(default=None, title="入目录库日期", description="录入目录库的日期")
     reserve: ReserveInfo | None = Field(default=None, title="储备库信息", description="转入储备库时补充的信息；储备库、实施库项目必填")
     implementation: ImplementationInfo | None = Field(default=None, title="实施库信息", description="进入实施库后的资金、进度、验收、两算和运营信息；实施库项目必填")

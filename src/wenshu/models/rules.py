@@ -1,6 +1,6 @@
 """计算规则 (rules): every threshold, target and weight the analysis uses, in one file.
 
-The source notice (港政办〔2024〕3号) fixes only the deadlines (15 working days, 4/1/6/11 months, the
+The source notice (the district's reform plan) fixes only the deadlines (15 working days, 4/1/6/11 months, the
 10th of each month) and the 三库 multiples (4× / 2×). It gives **no** numbers for the 红黄绿灯
 thresholds, indicator targets, scoring weights, grade bands or the 通报表彰/通报批评 criteria; the
 defaults here are proposals (domain reference §2.6–§2.8, 财政部 grade bands) and a district overrides

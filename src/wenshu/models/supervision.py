@@ -18,7 +18,7 @@ class DeptMonthRecord(WenshuModel):
     items_on_time: int = Field(title="按时办结数", description="其中按时办结的事项数", ge=0)
     warnings_received: int = Field(default=0, title="收到预警数", description="本月收到的红灯、黄灯预警数", ge=0)
     warnings_handled: int = Field(default=0, title="已处置预警数", description="其中已明确整改时限并处置的预警数", ge=0)
-    settlement_report_on: dt.date | None = Field(default=None, title="两算报告日期", description="向区财政局（区投委会办公室）报送上月两算进展的日期；应在每月10日前；未报送留空")
+    settlement_report_on: dt.date | None = Field(default=None, title="两算报告日期", description="向财政部门（财政部门本身向投委会办公室）报送上月两算进展的日期；应在每月10日前；未报送留空")
     evaluations_due: int = Field(default=0, title="应报评价数", description="本月应提交的绩效评价报告数", ge=0)
     evaluations_submitted: int = Field(default=0, title="已报评价数", description="本月已提交的绩效评价报告数", ge=0)
     highlights: list[str] = Field(default_factory=list, title="工作亮点", description="可用于通报表彰的事实")

@@ -79,7 +79,7 @@ def _check_month(month: int) -> None:
 
 
 class DocNumber(NamedTuple):
-    """A parsed 发文字号: 港政办〔2024〕3号 → ("港政办", 2024, 3)."""
+    """A parsed 发文字号: 某政办〔2024〕3号 → ("某政办", 2024, 3)."""
 
     prefix: str
     year: int
@@ -90,7 +90,7 @@ class DocNumber(NamedTuple):
 
 
 def doc_number(prefix: str, year: int, seq: int) -> str:
-    """("港政办", 2024, 3) → "港政办〔2024〕3号".
+    """("某政办", 2024, 3) → "某政办〔2024〕3号".
 
     7.2.5: the year in full inside 〔〕 (U+3014/U+3015, not [] 【】 ()), the sequence number without
     "第" and without zero padding (1, not 01), followed by "号".
@@ -109,14 +109,14 @@ _DOC_NUMBER_RE = re.compile(r"^\s*(?P<prefix>[^〔〕\s]+?)〔(?P<year>\d{4})〕
 
 
 def parse_doc_number(text: str) -> DocNumber:
-    """"港政办〔2024〕3号" → DocNumber("港政办", 2024, 3); the inverse of ``doc_number``.
+    """"某政办〔2024〕3号" → DocNumber("某政办", 2024, 3); the inverse of ``doc_number``.
 
     Strict on purpose: "[2024]", "【2024】", "第3号" and "03号" are the very mistakes 7.2.5 rules out,
     so they raise ``ValueError`` instead of being silently repaired.
     """
     m = _DOC_NUMBER_RE.match(text or "")
     if not m:
-        raise ValueError(f"发文字号格式应为“机关代字〔年份〕序号号”，如“港政办〔2024〕3号”：{text!r}")
+        raise ValueError(f"发文字号格式应为“机关代字〔年份〕序号号”，如“某政办〔2024〕3号”：{text!r}")
     return DocNumber(m["prefix"], int(m["year"]), int(m["seq"]))
 
 
@@ -182,6 +182,97 @@ def multiple(value: Exact | None, places: int = 2) -> str:
     if value is None:
         return MISSING
     return f"{_fixed(_exact(value, 'multiple'), places, group=False)}倍"
+
+
+def number(value: Exact | None, places: int = 2) -> str:
+    """A plain quantity without trailing zeros: 30 → "30", Decimal("12.50") → "12.5"; at most
+    ``places`` decimals (ROUND_HALF_UP). None → "—"."""
+    if value is None:
+        return MISSING
+    q = _exact(value, "number").quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = format(q, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def points(value: Exact | None) -> str:
+    """A score out of 100 → "85.8分" (one decimal, ROUND_HALF_UP). None → "—"."""
+    if value is None:
+        return MISSING
+    return f"{_fixed(_exact(value, 'points'), 1, group=False)}分"
+
+
+def count(n: int, measure: str = "个") -> str:
+    """A count with its measure word: 3 → "3个"."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"count needs an int, got {type(n).__name__}")
+    return f"{n}{measure}"
+
+
+def quoted(text: str) -> str:
+    """A term quoted in running text: “良”."""
+    return f"“{text}”"
+
+
+def date_before(d: date | datetime) -> str:
+    """A deadline written as a date: "2025年9月30日前"."""
+    return f"{cn_date(d)}前"
+
+
+def with_unit(name: str, unit: str) -> str:
+    """A table heading with its unit: "总投资（万元）"."""
+    return f"{name}（{unit}）"
+
+
+# 7.3.4: the 附件说明 starts with this label; continuation lines are indented by its width.
+ATTACHMENT_NOTE_LABEL = "附件："
+
+
+def responsibility(lead: Sequence[str], units: Sequence[str]) -> str:
+    """A task's responsibility line as the reform notice writes it: "（牵头单位：甲；责任单位：乙、丙）"."""
+    parts = []
+    if lead:
+        parts.append(f"牵头单位：{join_cn(lead)}")
+    if units:
+        parts.append(f"责任单位：{join_cn(units)}")
+    return f"（{'；'.join(parts)}）" if parts else ""
+
+
+def attachment_labels(n: int) -> list[str]:
+    """GB/T 9704 7.3.7: one attachment is "附件", several are "附件1" "附件2" …"""
+    if n == 1:
+        return ["附件"]
+    return [f"附件{i}" for i in range(1, n + 1)]
+
+
+def book_title(title: str) -> str:
+    """A document or book named in running text: "《…》" (GB/T 15834 书名号), never doubled."""
+    t = (title or "").strip()
+    if t.startswith("《") and t.endswith("》"):
+        return t
+    return f"《{t}》"
+
+
+# Measure words of things counted one by one (个学位, 家, 人次/年, 辆/日 ...): their quantities are
+# whole numbers, so "756个学位", never "756.00个学位".
+COUNT_MEASURES = frozenset("个家人户套间张床辆台所座处项次名位条栋幢件份只")
+
+
+def quantity(value: Exact | None, unit: str) -> str:
+    """A quantity with its unit, its precision taken from the unit: a count (unit starting with a
+    measure word such as 个、家、辆) is a whole number; any other unit shows at most two decimals
+    without trailing zeros. "%" → ``percent``; "万元" → ``money``. None → "—"."""
+    if value is None:
+        return MISSING
+    unit = (unit or "").strip()
+    if unit == "%":
+        return percent(value)
+    if unit == "万元":
+        return money(value)
+    if unit[:1] in COUNT_MEASURES:
+        return f"{number(value, 0)}{unit}"
+    return f"{number(value)}{unit}"
 
 
 # ─── Chinese numerals and heading ordinals ────────────────────────────────────────────────────
@@ -311,7 +402,7 @@ def recipients_line(organs: Sequence[Any] | None) -> str:
 
     A flat list is a list of categories, separated by "，"; in a list of lists, organs of one kind
     are separated by "、" and kinds by "，", as in the source notice:
-    [["江北管理区", "各街道办事处"], ["区直各部门"]] → "江北管理区、各街道办事处，区直各部门："
+    [["某管理区", "各街道办事处"], ["区直各部门"]] → "某管理区、各街道办事处，区直各部门："
     """
     groups = _groups(organs)
     if not groups:
