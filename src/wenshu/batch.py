@@ -808,6 +808,7 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
     from wenshu.dataset import load_dataset
     from wenshu.documents import REGISTRY
     from wenshu.naming import UniqueNames, safe_filename
+    from wenshu.numbers import duplicate_problems, record as record_numbers
     from wenshu.render import core_for
 
     started = time.perf_counter()
@@ -846,13 +847,27 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
 
     estimate = 0
     job_iters: list[tuple[str, Iterator]] = []
+    numbered: list[Any] = []
+    clashes: dict[int, list[Problem]] = {}  # id(job) → why its 发文字号 cannot be used
     for k in kinds:
         built = REGISTRY[k].build(ds, analysis)
         if isinstance(built, list):
+            # A document whose 发文字号 another document also uses is not written (wenshu.numbers):
+            # it fails like any document (its old files are moved to .生成失败/).
+            chosen = [j for j in built if _in_period(j, opts.period) and _selected(j, departments)]
+            for j in chosen:
+                found = duplicate_problems(ds, j)
+                if found:
+                    clashes[id(j)] = found
+                else:
+                    numbered.append(j)
             estimate += len(built)
         elif REGISTRY[k].estimate is not None:
             estimate += REGISTRY[k].estimate(ds)
         job_iters.append((k, iter(built)))
+    # Automatic 发文字号 of the documents about to be written go into the data folder's 发文登记簿
+    # first, so a later run gives them the same numbers (wenshu.numbers).
+    result.data_problems += record_numbers(ds, numbered)
     if on_plan:
         on_plan(estimate)
 
@@ -909,8 +924,8 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
                     planned.add(rel)
                     outs.append(Output(path=rel, kind=k, kind_title=title_k, department=folder, title=job.title, key=job.key,
                                        sources=list(job.sources), template=label, template_sha256=tsha, context_sha256=csha))
-                if isinstance(compiled, Exception):
-                    fail(job, outs, compiled.problems, label)
+                if isinstance(compiled, Exception) or id(job) in clashes:
+                    fail(job, outs, clashes.get(id(job)) or compiled.problems, label)
                     if on_progress:
                         on_progress(len(outs), 0)
                     continue

@@ -6,8 +6,10 @@ import sys
 
 import click
 
+from wenshu.cli_common import CONTEXT, OPTIONS_METAVAR
 
-@click.command("doctor")
+
+@click.command("doctor", context_settings=CONTEXT, options_metavar=OPTIONS_METAVAR)
 def doctor() -> None:
     """检查本机能否生成 PDF：LibreOffice、pdftotext/pdffonts 和公文字体。
 

@@ -7,8 +7,10 @@ files), each problem pointing at the referencing field.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +27,12 @@ from wenshu.models.evaluation import EvaluationInput
 from wenshu.models.holidays import HolidayFile
 from wenshu.models.notice import NoticeFile, Section
 from wenshu.models.project import Library, Project
+from wenshu.models.register import REGISTER_FILE_NAME
 from wenshu.models.reports import AnnualReportFile, IndustryReportInput
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
 from wenshu.spool import Spool
-from wenshu.validation import problems_from_validation
+from wenshu.validation import WIDE_ALNUM_BYTES, narrow_wide, problems_from_validation, show_value
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -135,6 +138,17 @@ class Dataset:
     lean: bool = False
     spool: Spool | None = None
     _held: dict[str, Any] = field(default_factory=dict, repr=False)  # kind → project → [Held]
+    # What could be read of files (or records) that failed validation, for the cross-file checks.
+    raw: list[RawFile] = field(default_factory=list, repr=False)
+    # Names the district defines (departments, industries, organs): from district.yaml's model, or
+    # from its raw YAML when it exists but is invalid (then ``district_failed`` is its display name).
+    names: Any = field(default=None, repr=False)
+    district_failed: str | None = None
+    unread_files: list[str] = field(default_factory=list, repr=False)  # files nothing could be taken from
+    invalid_ids: dict[str, tuple[int, tuple]] = field(default_factory=dict, repr=False)  # id → (raw index, loc)
+    # 项目代码 → ("v"|"r", file or raw index, record index, project id); on disk in lean mode.
+    codes: Any = field(default_factory=dict, repr=False)
+    numbers: Any = field(default=None, repr=False)  # the 发文字号 register (wenshu.numbers.Register)
 
     @property
     def project_count(self) -> int:
@@ -277,14 +291,22 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None, list[Problem]]:
-    """Load and validate one file on its own."""
+def load_file(path: Path, display: str | None = None,
+              raw: list[RawFile] | None = None) -> tuple[SourceFile | None, list[Problem]]:
+    """Load and validate one file on its own.
+
+    With ``raw``, what could still be read of a file (or of its records) that failed validation is
+    appended to it as a ``RawFile``, for the cross-file checks.
+    """
     display = display or _display(path)
     try:
         # Without position maps first: they are needed only to locate a validation error (then the
         # file is read again, below), and on a large file they are most of the memory.
         loaded = load_yaml(path, display=display, positions=False)
     except DataError as e:
+        partial = getattr(e, "partial", None)
+        if raw is not None and isinstance(partial, dict) and partial.get("kind") in FILE_KINDS:
+            raw.append(RawFile(path, display, partial["kind"], _raw_refs(partial["kind"], partial, None), whole=True))
         return None, e.problems
     data = loaded.data
     if not isinstance(data, dict) or data.get("kind") not in FILE_KINDS:
@@ -292,7 +314,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
     if not isinstance(data, dict):
         line, col = loaded.locate(())
         return None, [Problem(code="data.not-mapping", message="文件顶层应为键值对（以 kind: 开头）。",
-                              file=display, line=line, column=col, found=type(data).__name__)]
+                              file=display, line=line, column=col, found=show_value(data))]
     kind = data.get("kind")
     if kind not in FILE_KINDS:
         line, col = loaded.locate(("kind",)) if "kind" in data else (1, 1)
@@ -307,19 +329,159 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
         )]
     fk = FILE_KINDS[kind]
     kept = None
+    raw_bytes = path.read_bytes()
+    problems: list[Problem] = []
+    if WIDE_ALNUM_BYTES.search(raw_bytes):
+        changes = narrow_wide(fk.model, data)
+        if changes:
+            loaded = load_yaml(path, display=display)
+            problems.extend(_wide_problem(fk.model, display, loaded, *c) for c in changes)
     try:
         model = fk.model.model_validate(data)
-        problems: list[Problem] = []
     except ValidationError as e:
-        loaded = load_yaml(path, display=display)
-        problems = problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
+        if not loaded.positions:
+            loaded = load_yaml(path, display=display)
+        problems += problems_from_validation(e, fk.model, display, _problem_locator(loaded), loaded.key_positions.get)
         model, kept = _salvage(fk.model, kind, data, e)
+        if raw is not None:
+            dropped = None if model is None else [i for i in range(len(data[RECORD_LISTS[kind]])) if i not in set(kept)]
+            raw.append(RawFile(path, display, kind, _raw_refs(kind, data, dropped), whole=model is None))
         if model is None:
             return None, problems
     except RecursionError:
         return None, [Problem(code="data.too-deep", message="数据嵌套过深，无法校验。", file=display)]
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(raw_bytes).hexdigest()
     return SourceFile(path=path, display=display, kind=kind, sha256=sha, model=model, kept=kept), problems
+
+
+def _wide_problem(model, display: str, loaded: LoadedYaml, loc: tuple, old: str, new: str) -> Problem:
+    from wenshu.validation import loc_to_path, resolve
+
+    line, col = loaded.locate(loc)
+    titles, _ = resolve(model, loc)
+    return Problem(code="data.full-width", severity="warning", file=display, line=line, column=col,
+                   field_path=loc_to_path(loc) or None, field_title=" › ".join(titles) or None,
+                   message=f"“{old}”中有全角数字或字母，已按半角“{new}”读取。",
+                   hint="请在文件中改用半角（英文输入状态下的）数字和字母")
+
+
+@dataclass
+class RawFile:
+    """A file that did not validate, or the dropped records of one: what cross-file checks can still
+    read from its raw YAML (ids, codes, references), so one run reports every problem."""
+
+    path: Path
+    display: str
+    kind: str
+    refs: list[tuple[str, Any, tuple]]  # (what, value, location): see _raw_refs
+    whole: bool  # True: nothing of the file was kept; False: only some records were dropped
+
+    @property
+    def loaded(self) -> LoadedYaml:
+        cached = self.__dict__.get("_loaded")
+        if cached is None:
+            try:
+                cached = load_yaml(self.path, display=self.display)
+            except DataError as e:  # a file with value-level YAML problems: positions of the rest
+                cached = getattr(e, "partial_loaded", None) or LoadedYaml(self.path, self.display, None)
+            self.__dict__["_loaded"] = cached
+        return cached
+
+    def loc(self, *parts: Any) -> tuple:
+        return parts
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _raw_refs(kind: str, data: dict, only: list[int] | None) -> list[tuple[str, Any, tuple]]:
+    """The references a file makes, read from raw YAML: ``("project", {id, code, name, department,
+    industry}, loc)`` for a project definition, else ``(what, text, loc)`` with ``what`` one of
+    department / unit (a collective name allowed) / industry / organ / project (a reference by id)
+    / district (the district's names)."""
+    out: list[tuple[str, Any, tuple]] = []
+
+    def items(key: str):
+        seq = data.get(key)
+        if not isinstance(seq, list):
+            return
+        for i, rec in enumerate(seq):
+            if (only is None or i in only) and isinstance(rec, dict):
+                yield i, rec
+
+    def ref(what: str, value: Any, loc: tuple) -> None:
+        t = _text(value)
+        if t is not None:
+            out.append((what, t, loc))
+
+    def refs(what: str, values: Any, loc: tuple) -> None:
+        if isinstance(values, list):
+            for j, v in enumerate(values):
+                ref(what, v, (*loc, j))
+
+    if kind == "projects":
+        for i, rec in items("projects"):
+            reserve = rec.get("reserve") if isinstance(rec.get("reserve"), dict) else {}
+            out.append(("project-def", {"id": _text(rec.get("id")), "code": _text(reserve.get("project_code")),
+                                        "name": _text(rec.get("name"))}, ("projects", i)))
+            ref("department", rec.get("department"), ("projects", i, "department"))
+            ref("industry", rec.get("industry"), ("projects", i, "industry"))
+    elif kind in ("appraisals", "evaluations"):
+        for i, rec in items(kind):
+            ref("project", rec.get("project"), (kind, i, "project"))
+            if kind == "appraisals":
+                ref("department", rec.get("department"), (kind, i, "department"))
+    elif kind == "industry_reports":
+        for i, rec in items("reports"):
+            ref("industry", rec.get("industry"), ("reports", i, "industry"))
+            if isinstance(rec.get("rectifications"), list):
+                for j, rc in enumerate(rec["rectifications"]):
+                    if isinstance(rc, dict):
+                        ref("unit", rc.get("unit"), ("reports", i, "rectifications", j, "unit"))
+    elif kind == "supervision":
+        for i, rec in items("records"):
+            ref("department", rec.get("department"), ("records", i, "department"))
+        b = data.get("bulletin")
+        if isinstance(b, dict):
+            ref("organ", b.get("organ"), ("bulletin", "organ"))
+            y, m = data.get("year"), data.get("month")
+            if _text(b.get("organ")) and isinstance(b.get("issued_on"), dt.date) and isinstance(y, int) and isinstance(m, int):
+                for what, name in (("commendation", "commendation_seq"), ("criticism", "criticism_seq")):
+                    if _int(b.get(name)):
+                        out.append(("number", {"organ": _text(b["organ"]), "year": b["issued_on"].year, "seq": b[name],
+                                               "title": f"{y}年{m}月" + ("通报表彰" if what == "commendation" else "通报批评"),
+                                               "field": f"bulletin.{name}"}, ("bulletin", name)))
+    elif kind == "tasks":
+        for i, rec in items("items"):
+            refs("unit", rec.get("units"), ("items", i, "units"))
+    elif kind == "notice":
+        ref("organ", data.get("organ"), ("organ",))
+        if _text(data.get("organ")) and _int(data.get("year")) and _int(data.get("seq")):
+            out.append(("number", {"organ": _text(data["organ"]), "year": data["year"], "seq": data["seq"],
+                                   "title": _text(data.get("title")) or "通知", "field": "seq"}, ("seq",)))
+
+        def walk(seq: Any, loc: tuple) -> None:
+            if not isinstance(seq, list):
+                return
+            for i, sec in enumerate(seq):
+                if isinstance(sec, dict):
+                    r = sec.get("responsibility")
+                    if isinstance(r, dict):
+                        for key in ("lead", "units"):
+                            refs("unit", r.get(key), (*loc, i, "responsibility", key))
+                    walk(sec.get("sections"), (*loc, i, "sections"))
+
+        walk(data.get("sections"), ("sections",))
+        if isinstance(data.get("enclosure"), dict):
+            walk(data["enclosure"].get("sections"), ("enclosure", "sections"))
+    elif kind == "district":
+        out.append(("district", data, ()))
+    return out
 
 
 def _salvage(model_cls, kind: str, data: dict, exc: ValidationError):
@@ -398,6 +560,7 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
     if lean:
         ds.spool = Spool(spool_dir)
         ds.stubs = ds.spool.map("stubs")
+        ds.codes = ds.spool.map("codes")
         ds.projects = ds.appraisals = ds.evaluations = None  # type: ignore[assignment]
         ds._held = {k: ds.spool.multimap(k) for k in ("appraisals", "evaluations")}
 
@@ -405,18 +568,34 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
         extra = _find_district(paths)
         if extra is not None:
             files.insert(0, extra)
+            # The folder's 发文登记簿 too: a file checked on its own is numbered against it.
+            register = extra.parent / REGISTER_FILE_NAME
+            if register.is_file() and register.resolve() not in {f.resolve() for f in files}:
+                files.append(register)
     # The district first: project files are checked against it as they are read.
     files.sort(key=lambda p: p.name != "district.yaml")
     for path in files:
-        sf, probs = load_file(path)
+        before = len(ds.raw)
+        sf, probs = load_file(path, raw=ds.raw)
         collector.extend(probs)
+        failed = ds.raw[before] if len(ds.raw) > before else None
+        if failed is not None and failed.kind == "district" and ds.names is None:
+            ds.names = _Names.from_raw(failed.refs[0][1])
+            ds.district_failed = failed.display
         if sf is None:
+            if failed is None:
+                ds.unread_files.append(_display(path))
+            if failed is not None and failed.kind == "projects":
+                _take_projects(ds, None, failed, collector)
+            elif failed is None and path.name == "district.yaml" and ds.district_failed is None:
+                ds.district_failed = _display(path)
             continue
         ds.files.append(sf)
         if sf.kind == "district" and ds.district is None:
             ds.district = sf.model  # type: ignore[assignment]
+            ds.names = _Names(ds.district)
         elif sf.kind == "projects":
-            _take_projects(ds, sf, collector)
+            _take_projects(ds, sf, failed, collector)
             if lean:
                 sf.model = None  # type: ignore[assignment]
         elif lean and sf.kind in ("appraisals", "evaluations"):
@@ -427,24 +606,74 @@ def load_dataset(paths: Iterable[Path | str], *, strict: bool = True, lean: bool
             sf.model = None  # type: ignore[assignment]
     _assemble(ds, collector)
     _cross_check(ds, collector)
+    _raw_check(ds, collector)
+    _after_load(ds, collector)
     ds.problems = collector.sorted()
     if strict and collector.has_errors:
         raise DataError(ds.problems)
     return ds
 
 
-def _take_projects(ds: Dataset, sf: SourceFile, col: ProblemCollector) -> None:
-    """Index one file's projects (ids unique across files) and check their references."""
-    names = _Names(ds.district) if ds.district is not None else None
-    fi = ds.files.index(sf)
-    for i, p in enumerate(sf.model.projects):  # type: ignore[attr-defined]
-        ref = Ref(sf, sf.loc("projects", i, "id"))
-        if p.id in ds.stubs:
-            other = ds.project_ref(p.id)
-            line, _ = Ref(other.file, (*other.loc, "id")).position()
-            col.add(_problem(ref, "ref.duplicate-project", f"项目编号“{p.id}”重复：已在 {other.file.display} 第{line}行使用。",
-                             field_path=f"projects[{i}].id", field_title="项目 › 平台项目编号"))
+def _after_load(ds: Dataset, col: ProblemCollector) -> None:
+    """Checks over the whole data folder that need every file: the calendar and the 发文字号 register."""
+    from wenshu.analysis.workdays import holiday_year_problems
+    from wenshu.numbers import build_register
+
+    hf = next((f for f in ds.files if f.kind == "holidays"), None)
+    if hf is not None:
+        for p in holiday_year_problems(hf.model):  # type: ignore[arg-type]
+            line, column = hf.loaded.key_positions.get(p.loc) or hf.loaded.locate(p.loc)
+            col.add(dataclasses.replace(p.problem, file=hf.display, line=line, column=column))
+    ds.numbers = build_register(ds)
+    col.extend(ds.numbers.problems)
+
+
+def _take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, col: ProblemCollector) -> None:
+    """Index one file's projects (ids and 项目代码 unique across files) and check their references.
+
+    Records that failed validation (``raw``) take part in the uniqueness checks with what their raw
+    YAML says, so a duplicate is reported in the same run as the record's own errors.
+    """
+    names = ds.names
+    fi = len(ds.files) - 1 if sf is not None else -1
+    rows: list[tuple[int, Any, Any]] = []  # (index in the file, valid project or None, raw definition)
+    if sf is not None:
+        for i, p in enumerate(sf.model.projects):  # type: ignore[attr-defined]
+            rows.append((sf.kept[i] if sf.kept is not None else i, (i, p), None))
+    if raw is not None:
+        ds_raw_index = ds.raw.index(raw)
+        rows += [(loc[1], None, (ds_raw_index, value)) for what, value, loc in raw.refs if what == "project-def"]
+    rows.sort(key=lambda r: r[0])
+    where = sf if sf is not None else raw
+    for at, valid, bad in rows:
+        if valid is not None:
+            i, p = valid
+            pid, code = p.id, p.code
+        else:
+            pid, code = bad[1]["id"], bad[1]["code"]
+        id_loc, code_loc = ("projects", at, "id"), ("projects", at, "reserve", "project_code")
+        first = _first_definition(ds, pid) if pid else None
+        if first is not None:
+            col.add(_problem(Ref(where, id_loc), "ref.duplicate-project",  # type: ignore[arg-type]
+                             f"项目编号“{pid}”重复：已在 {_at(first)}使用。",
+                             field_path=_path(id_loc), field_title="项目 › 平台项目编号"))
+        if code:
+            seen = ds.codes.get(code)
+            if seen is not None:
+                other = _code_ref(ds, seen)
+                col.add(_problem(Ref(where, code_loc), "ref.duplicate-project-code",  # type: ignore[arg-type]
+                                 f"项目代码“{code}”重复：已在 {_at(other)}（项目编号“{seen[3]}”）使用。",
+                                 field_path=_path(code_loc), field_title="项目 › 储备库信息 › 项目代码",
+                                 hint="项目代码由投资项目在线审批监管平台赋予，每个项目唯一；请核对是否抄错"))
+            else:
+                ds.codes[code] = ("v" if valid else "r", fi if valid else bad[0], at, pid or "")
+        if first is not None:
             continue
+        if valid is None:
+            if pid:
+                ds.invalid_ids[pid] = (bad[0], id_loc)
+            continue
+        i, p = valid
         if not ds.lean:
             ds.projects.append(p)
         impl = p.implementation
@@ -453,15 +682,35 @@ def _take_projects(ds: Dataset, sf: SourceFile, col: ProblemCollector) -> None:
         if names is None:
             continue
         if p.department not in names.departments:
-            col.add(_problem(Ref(sf, sf.loc("projects", i, "department")), "ref.unknown-department",
+            col.add(_problem(Ref(sf, sf.loc("projects", i, "department")), "ref.unknown-department",  # type: ignore[union-attr]
                              f"行业主管部门“{p.department}”不在 district.yaml 的部门中。",
-                             field_path=_path(sf.loc("projects", i, "department")), field_title="行业主管部门",
+                             field_path=_path(sf.loc("projects", i, "department")), field_title="行业主管部门",  # type: ignore[union-attr]
                              hint=_suggest(p.department, names.shorts)))
         if p.industry not in names.industries:
-            col.add(_problem(Ref(sf, sf.loc("projects", i, "industry")), "ref.unknown-industry",
+            col.add(_problem(Ref(sf, sf.loc("projects", i, "industry")), "ref.unknown-industry",  # type: ignore[union-attr]
                              f"所属行业“{p.industry}”不在 district.yaml 的行业中。",
-                             field_path=f"projects[{i}].industry", field_title="所属行业",
+                             field_path=_path(sf.loc("projects", i, "industry")), field_title="所属行业",  # type: ignore[union-attr]
                              hint=_suggest(p.industry, names.industries)))
+
+
+def _first_definition(ds: Dataset, pid: str) -> Ref | None:
+    """Where a project id was first defined, valid or not."""
+    ref = ds.project_ref(pid)
+    if ref is not None:
+        return Ref(ref.file, (*ref.loc, "id"))
+    bad = ds.invalid_ids.get(pid)
+    return Ref(ds.raw[bad[0]], bad[1]) if bad is not None else None  # type: ignore[arg-type]
+
+
+def _code_ref(ds: Dataset, seen: tuple) -> Ref:
+    flag, index, at, _ = seen
+    where = ds.files[index] if flag == "v" else ds.raw[index]
+    return Ref(where, ("projects", at, "reserve", "project_code"))  # type: ignore[arg-type]
+
+
+def _at(ref: Ref) -> str:
+    line, _ = ref.position()
+    return f"{ref.file.display} 第{line}行" if line else ref.file.display
 
 
 def _problem(ref: Ref, code: str, message: str, **kw: Any) -> Problem:
@@ -512,11 +761,36 @@ def _rel(ds: Dataset, sf: SourceFile) -> str:
 
 
 class _Names:
-    def __init__(self, district: DistrictFile):
+    def __init__(self, district: DistrictFile | None):
+        if district is None:
+            self.departments: set[str] = set()
+            self.shorts: list[str] = []
+            self.industries: list[str] = []
+            self.organs: list[str] = []
+            return
         self.departments = {d.short for d in district.departments} | {d.name for d in district.departments}
         self.shorts = [d.short for d in district.departments]
         self.industries = [i.name for i in district.industries]
         self.organs = [o.key for o in district.organs]
+
+    @classmethod
+    def from_raw(cls, data: dict) -> _Names:
+        """The names an invalid district.yaml still gives (every entry whose name is text)."""
+        names = cls(None)
+
+        def entries(key: str):
+            seq = data.get(key)
+            return [e for e in seq if isinstance(e, dict)] if isinstance(seq, list) else []
+
+        for d in entries("departments"):
+            for k in ("short", "name"):
+                if _text(d.get(k)):
+                    names.departments.add(_text(d.get(k)))  # type: ignore[arg-type]
+            if _text(d.get("short")):
+                names.shorts.append(_text(d.get("short")))  # type: ignore[arg-type]
+        names.industries = [_text(i.get("name")) for i in entries("industries") if _text(i.get("name"))]  # type: ignore[misc]
+        names.organs = [_text(o.get("key")) for o in entries("organs") if _text(o.get("key"))]  # type: ignore[misc]
+        return names
 
     def unit_ok(self, name: str) -> bool:
         return name in self.departments or name in COLLECTIVE_UNITS
@@ -528,13 +802,18 @@ def _suggest(word: str, choices: list[str]) -> str | None:
 
 
 def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
-    if ds.district is None:
-        if ds.files:
+    names = ds.names
+    if ds.district is None and (ds.files or ds.raw):
+        if ds.district_failed is not None and names is not None:
+            col.add(Problem(code="ref.district-invalid", severity="warning", file=ds.district_failed,
+                            message="district.yaml（区情设置）有错误（见上），部门、行业和发文机关的引用"
+                                    "按其中能读出的名称检查；改正后请再校验一次。"))
+        elif ds.district_failed is not None:
+            col.add(Problem(code="ref.district-invalid", severity="warning", file=ds.district_failed,
+                            message="district.yaml（区情设置）无法读取（见上），跳过部门、行业和发文机关的引用检查。"))
+        else:
             col.add(Problem(code="ref.no-district", severity="warning",
                             message="未找到 district.yaml（区情设置），跳过部门、行业和发文机关的引用检查。"))
-        names = None
-    else:
-        names = _Names(ds.district)
     ids = ds.stubs
 
     def check_unit(sf: SourceFile, loc: tuple, name: str, title: str, collective: bool = False) -> None:
@@ -548,7 +827,7 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
 
     for h in ds._held_records("appraisals"):
         sf, i, a = ds.files[h.file_index], h.index, h.record
-        _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids)
+        _check_project(col, sf, sf.loc("appraisals", i, "project"), a.project, ids, ds)
         check_unit(sf, sf.loc("appraisals", i, "department"), a.department, "论证部门")
         p = ds.stubs.get(a.project)
         if p is not None and p.library == Library.CATALOGUE:
@@ -557,7 +836,7 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                              severity="warning", field_path=f"appraisals[{i}].project"))
     for h in ds._held_records("evaluations"):
         sf, i, e = ds.files[h.file_index], h.index, h.record
-        if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids):
+        if _check_project(col, sf, sf.loc("evaluations", i, "project"), e.project, ids, ds):
             p = ds.stubs.get(e.project)
             if p is None or not p.completed:
                 col.add(_problem(Ref(sf, sf.loc("evaluations", i, "project")), "ref.not-completed",
@@ -607,6 +886,16 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                     col.add(_problem(Ref(sf, (*loc, "task_list")), "ref.missing-file",
                                      f"附件引用的任务清单文件“{a.task_list}”不存在（路径相对于数据目录）。",
                                      field_path=_path((*loc, "task_list")), field_title="任务清单文件"))
+                elif tl is None:
+                    # The file is there but could not be used: say so, not “不存在”.
+                    failed = any(r.path.resolve() == target.resolve() for r in ds.raw) or \
+                        target.resolve() in {Path(u).resolve() for u in ds.unread_files}
+                    other = next((f for f in ds.files if f.path.resolve() == target.resolve()), None)
+                    if failed or other is not None:  # (a file outside the files checked is not judged)
+                        why = "有错误（见该文件的问题）" if failed else f"不是任务清单（kind 为 {other.kind}）"  # type: ignore[union-attr]
+                        col.add(_problem(Ref(sf, (*loc, "task_list")), "ref.invalid-file",
+                                         f"附件引用的任务清单文件“{a.task_list}”{why}，附件中的任务清单无法生成。",
+                                         field_path=_path((*loc, "task_list")), field_title="任务清单文件"))
             for loc, s in _sections(n):
                 if s.responsibility is not None:
                     for key in ("lead", "units"):
@@ -629,12 +918,44 @@ def _sections(n: NoticeFile) -> Iterable[tuple[tuple, Section]]:
         yield from walk(("enclosure", "sections"), n.enclosure.sections)
 
 
-def _check_project(col: ProblemCollector, sf: SourceFile, loc: tuple, pid: str, ids: Any) -> bool:
+def _check_project(col: ProblemCollector, sf: Any, loc: tuple, pid: str, ids: Any, ds: Dataset | None = None) -> bool:
+    """True when ``pid`` is a valid project. A project that exists but failed validation is not
+    reported again here (its own errors are); one that exists nowhere is."""
     if pid in ids:
         return True
+    if ds is not None and pid in ds.invalid_ids:
+        return False
+    hint = _suggest(pid, sorted(ids.keys()))
+    if ds is not None:
+        if ds.unread_files:
+            hint = (hint + "；" if hint else "") + f"另有 {len(ds.unread_files)} 个数据文件无法读取（见上），该项目可能定义在其中"
     col.add(_problem(Ref(sf, loc), "ref.unknown-project", f"项目编号“{pid}”在项目数据中不存在。",
-                     field_path=_path(loc), field_title="项目编号", hint=_suggest(pid, sorted(ids.keys()))))
+                     field_path=_path(loc), field_title="项目编号", hint=hint))
     return False
+
+
+def _raw_check(ds: Dataset, col: ProblemCollector) -> None:
+    """References made by files or records that failed validation, read from their raw YAML."""
+    names = ds.names
+    for rf in ds.raw:
+        for what, value, loc in rf.refs:
+            if what == "project":
+                _check_project(col, rf, loc, value, ds.stubs, ds)
+            elif names is None:
+                continue
+            elif what in ("department", "unit"):
+                ok = names.unit_ok(value) if what == "unit" else value in names.departments
+                if not ok:
+                    col.add(_problem(Ref(rf, loc), "ref.unknown-department",  # type: ignore[arg-type]
+                                     f"部门“{value}”不在 district.yaml 的部门中。",
+                                     field_path=_path(loc), hint=_suggest(value, names.shorts)))
+            elif what == "industry" and value not in names.industries:
+                col.add(_problem(Ref(rf, loc), "ref.unknown-industry", f"行业“{value}”不在 district.yaml 的行业中。",  # type: ignore[arg-type]
+                                 field_path=_path(loc), hint=_suggest(value, names.industries)))
+            elif what == "organ" and value not in names.organs:
+                col.add(_problem(Ref(rf, loc), "ref.unknown-organ",  # type: ignore[arg-type]
+                                 f"发文机关代号“{value}”不在 district.yaml 的 organs 中。", field_path=_path(loc),
+                                 hint=_suggest(value, names.organs)))
 
 
 def _path(loc: tuple) -> str:

@@ -35,22 +35,23 @@ class Problem:
     hint: str | None = None
     severity: Severity = "error"
 
-    def location(self) -> str:
-        parts = [self.file or "<输入>"]
+    def location(self, where: str | None = None) -> str:
+        # A problem with the command line itself (an option value) has no file: say so.
+        parts = [self.file or where or ("命令行" if self.code.startswith("usage") else "<输入>")]
         if self.line is not None:
             parts.append(f"第{self.line}行")
             if self.column is not None:
                 parts.append(f"第{self.column}列")
         return "，".join(parts)
 
-    def format(self) -> str:
+    def format(self, where: str | None = None) -> str:
         """Render as the lines a user sees, e.g.
 
         data/projects.yaml，第12行，第5列：错误 [model.missing]
           字段：项目 › 目录库信息 › 项目名称（projects[3].catalogue.name）
           缺少必填字段。
         """
-        head = f"{self.location()}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
+        head = f"{self.location(where)}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
         lines = [head]
         if self.field_path and not self.field_title and self.code.startswith(("template.", "tpl.", "render.", "layout.")):
             # Template problems are located by part and paragraph ("正文 第12段"), not by a data field.
@@ -70,6 +71,20 @@ class Problem:
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+# Chinese reasons for the OS errors a user can meet (the English strerror never reaches them).
+_ERRNO_ZH = {
+    1: "没有权限", 2: "文件或目录不存在", 5: "读写出错（磁盘或网络存储故障）", 13: "没有权限",
+    17: "已存在", 20: "路径中有一段不是目录", 21: "这是一个目录", 24: "同时打开的文件太多",
+    27: "文件太大", 28: "磁盘已满", 30: "所在文件系统是只读的", 36: "文件名太长",
+    39: "目录不是空的", 40: "符号链接层次太多", 122: "超出磁盘配额",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A short Chinese reason for an ``OSError`` (never the English ``strerror``)."""
+    return _ERRNO_ZH.get(exc.errno or 0, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
 
 
 class WenshuError(Exception):

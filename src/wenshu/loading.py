@@ -43,7 +43,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from wenshu.errors import DataError, Problem
+from wenshu.errors import DataError, Problem, os_reason
 
 __all__ = [
     "LoadedYaml",
@@ -269,7 +269,13 @@ def _load_text(text: str, display: str, positions: bool = True) -> LoadedYaml:
         )
         data = None
     if builder.problems:
-        raise DataError(_unique(builder.problems))
+        err = DataError(_unique(builder.problems))
+        # Problems with single values (a trap like 2024-13-01, a duplicate key) leave the rest of
+        # the document constructed; callers may still read ids and references from it.
+        err.partial = data
+        err.partial_loaded = LoadedYaml(path=Path(display), display=display, data=data,
+                                        positions=builder.positions, key_positions=builder.key_positions)
+        raise err
     return LoadedYaml(
         path=Path(display),
         display=display,
@@ -286,9 +292,8 @@ def _load_text(text: str, display: str, positions: bool = True) -> LoadedYaml:
 def _read_problem(display: str, exc: OSError) -> Problem:
     return Problem(
         code="yaml.read",
-        message="无法读取文件（没有权限或文件已损坏）",
+        message=f"无法读取文件：{os_reason(exc)}",
         file=display,
-        found=f"{type(exc).__name__}: {exc.strerror or exc}",
     )
 
 
@@ -380,7 +385,6 @@ def _reader_problem(text: str, display: str, exc: ReaderError) -> Problem:
         file=display,
         line=line,
         column=column,
-        found=exc.reason,
         hint="请删除这个不可见字符（常见于从其他软件复制粘贴的内容）",
     )
 
@@ -406,7 +410,6 @@ def _syntax_problem(text: str, display: str, exc: MarkedYAMLError) -> Problem:
     column = mark.column + 1 if mark is not None else None
     problem = exc.problem or ""
     context = exc.context or ""
-    original = "；".join(s for s in (context, problem) if s)
     lines = text.split("\n")
     src_line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
     char = src_line[mark.column] if mark is not None and mark.column < len(src_line) else ""
@@ -419,7 +422,6 @@ def _syntax_problem(text: str, display: str, exc: MarkedYAMLError) -> Problem:
             file=display,
             line=at[0],
             column=at[1],
-            found=original or None,
             hint=hint,
         )
 
@@ -790,13 +792,28 @@ class _Builder:
                 self._problem(
                     "yaml.bad-date",
                     node,
-                    f"“{text}”不是有效的日期或时间（例如该月没有这一天）",
-                    found=str(exc),
+                    f"“{text}”不是有效的日期或时间：{_date_reason(text)}",
                     hint=f'请检查年、月、日；如果这是文字，请加引号，例如 "{text}"',
                 )
                 return text
             return value
         return text  # implicit MERGE/VALUE tags on a plain value ("<<", "="): just text
+
+
+def _date_reason(text: str) -> str:
+    """Why a date-looking text is no date, in Chinese (“2025年2月没有30日”)."""
+    import calendar
+
+    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not m:
+        return "时间部分不正确"
+    y, mo, d = (int(g) for g in m.groups())
+    if not 1 <= mo <= 12:
+        return f"月份应为1至12，这里是{mo}"
+    last = calendar.monthrange(y, mo)[1]
+    if not 1 <= d <= last:
+        return f"{y}年{mo}月只有{last}天，没有{d}日"
+    return "时间部分不正确"
 
 
 def _int_value(text: str) -> str:

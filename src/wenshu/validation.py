@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from wenshu.errors import Problem
+from wenshu.widechars import WIDE_ALNUM_BYTES, narrow, narrow_value  # noqa: F401 - re-exported
 
 _TYPE_NAMES = {
     str: "文字",
@@ -35,7 +36,7 @@ def type_name(value: Any) -> str:
     for t, name in _TYPE_NAMES.items():
         if type(value) is t:
             return name
-    return type(value).__name__
+    return "其他类型"
 
 
 def show_value(value: Any, limit: int = 60) -> str:
@@ -222,14 +223,27 @@ def translate(err: dict, model: type[BaseModel]) -> tuple[str, str | None, str |
         msg, expected = "应为列表。", "列表（每项另起一行，以“- ”开头）"
     elif et in ("model_type", "model_attributes_type", "dict_type"):
         msg, expected = "应为键值对（字段: 值）。", "键值对"
-    elif et == "union_tag_invalid":
+    elif et in ("union_tag_invalid", "union_tag_not_found"):
         msg = "取值不在允许范围内。"
+    elif et == "decimal_whole_digits":
+        msg = f"整数部分位数过多：最多{ctx.get('whole_digits')}位。"
+    elif et == "multiple_of":
+        msg = f"应为{ctx.get('multiple_of')}的整数倍。"
+    elif et == "finite_number":
+        msg = "应为有限的数值。"
+    elif et in ("date_future", "date_past"):
+        msg = "日期应晚于今天。" if et == "date_future" else "日期应早于今天。"
+    elif et in ("set_type", "tuple_type", "frozen_set_type"):
+        msg, expected = "应为列表。", "列表（每项另起一行，以“- ”开头）"
+    elif et.startswith(("datetime_", "time_", "timedelta_")):
+        msg, expected = "应为日期或时间。", "日期，格式 YYYY-MM-DD，如 2024-04-28"
     else:
-        # Our own PydanticCustomError messages are already Chinese sentences.
+        # Our own PydanticCustomError messages are already Chinese sentences; pydantic's own
+        # (English) wording never reaches the user.
         text = err.get("msg", "")
-        if text.startswith("Value error, "):
-            text = text[len("Value error, "):]
-        msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else f"数据不符合要求：{text}"
+        if text.startswith(("Value error, ", "Assertion failed, ")):
+            text = text.split(", ", 1)[1]
+        msg = text if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "取值不符合要求。"
         if not msg.endswith(("。", "？", "）")):
             msg += "。"
         if isinstance(value, (dict, list)):
@@ -280,3 +294,56 @@ def problems_from_validation(
             )
         )
     return out
+
+
+# ── full-width characters (rule in wenshu.widechars) ─────────────────────────────────────────
+
+def _takes_text(tp: Any, info: Any) -> bool:
+    """True when a field accepts free text (a plain ``str`` without a format pattern)."""
+    if tp is None:
+        return True
+    if info is not None:
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if "pattern" in extra or any(getattr(m, "pattern", None) for m in info.metadata):
+            return False
+    return any(c is str or c is Any for c in _unwrap(tp))
+
+
+def _field(model: type[BaseModel], key: Any):
+    f = model.model_fields.get(key) if isinstance(key, str) else None
+    if f is None:
+        f = next((x for x in model.model_fields.values() if x.alias == key), None)
+    return f
+
+
+def narrow_wide(model: type[BaseModel], data: Any) -> list[tuple[tuple, str, str]]:
+    """Convert full-width digits and letters in ``data`` (raw YAML, changed in place).
+
+    Returns (location, original, converted) of every value changed.
+    """
+    changes: list[tuple[tuple, str, str]] = []
+
+    def walk(tp: Any, info: Any, value: Any, loc: tuple) -> Any:
+        if isinstance(value, str):
+            new = narrow_value(value, takes_text=_takes_text(tp, info))
+            if new != value:
+                changes.append((loc, value, new))
+            return new
+        if isinstance(value, dict):
+            m = _model_of(tp) if tp is not None else None
+            for k in list(value):
+                if m is not None:
+                    f = _field(m, k)
+                    value[k] = walk(f.annotation if f else None, f, value[k], (*loc, k))
+                else:
+                    value[k] = walk(_element(tp, k) if tp is not None else None, None, value[k], (*loc, k))
+            return value
+        if isinstance(value, list):
+            elem = _element(tp, 0) if tp is not None else None
+            for i, v in enumerate(value):
+                value[i] = walk(elem, None, v, (*loc, i))
+            return value
+        return value
+
+    walk(model, None, data, ())
+    return changes

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar as _pycalendar
 from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import metadata
@@ -37,10 +38,74 @@ except ImportError:  # pragma: no cover - exercised only on a broken install
 NO_DATA_CODE = "calendar.no-data"
 INCOMPLETE_CODE = "calendar.incomplete-year"
 
-# Days that are statutory holidays every year under《全国年节及纪念日放假办法》: 元旦 1 January,
-# 劳动节 1 May, 国庆节 1–3 October. A year entered in holidays.yaml without them is almost surely
-# only a fragment (e.g. a cross-year stub); the calendar warns about it.
-_FIXED_HOLIDAYS = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+# The seven festivals every 国务院办公厅 schedule gives days off for (《全国年节及纪念日放假办法》):
+# a year entered in holidays.yaml without the festival's own day off is almost surely incomplete
+# (e.g. a cross-year stub, or a schedule typed in halfway); the calendar warns about it.
+FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+
+
+def festival_days(year: int) -> dict[str, date]:
+    """The day of each of the seven festivals in ``year`` (the day itself is always a day off).
+
+    春节、端午、中秋 are lunar dates (正月初一、五月初五、八月十五, via lunardate); 清明 is the
+    solar term (via chinesecalendar's 寿星公式); the others are fixed.
+    """
+    from lunardate import LunarDate
+
+    def lunar(m: int, d: int) -> date:
+        return LunarDate(year, m, d).to_solar_date()
+
+    qingming = next((d for d, name in _cc.get_solar_terms(date(year, 4, 1), date(year, 4, 30)) if name == "清明"),
+                    date(year, 4, 5)) if _cc is not None else date(year, 4, 5)
+    return {"元旦": date(year, 1, 1), "春节": lunar(1, 1), "清明节": qingming, "劳动节": date(year, 5, 1),
+            "端午节": lunar(5, 5), "中秋节": lunar(8, 15), "国庆节": date(year, 10, 1)}
+
+
+@dataclass(frozen=True)
+class YearProblem:
+    """A warning about one year of holidays.yaml, with the location inside the file."""
+
+    year: int
+    loc: tuple
+    problem: Problem
+
+
+def holiday_year_problems(holiday_file, *, source_file: str | None = None) -> list[YearProblem]:
+    """``calendar.incomplete-year`` for every year of a holidays file that chinesecalendar does not
+    cover and that lacks days off, or lacks the day off of one of the seven festivals.
+
+    (A year chinesecalendar covers is only overlaid by the file, so it is complete anyway.)
+    """
+    out: list[YearProblem] = []
+    if holiday_file is None:
+        return out
+    package = _package_years()
+    for year, sched in sorted(holiday_file.years.items()):
+        if year in package or not 1900 <= year <= 2099:
+            continue
+        off = sched.holiday_dates()
+        if not off:
+            message = (f"{year}年的节假日安排没有列出任何放假日期；wenshu 会把{year}年的周一至周五一律当作工作日，"
+                       f"元旦、春节、国庆等法定假日都会算作工作日。")
+            # Keys of the raw YAML are text (the loader requires quoted years: "2027":).
+            loc: tuple = ("years", str(year))
+        else:
+            missing = [(name, d) for name, d in festival_days(year).items() if d not in off]
+            if not missing:
+                continue
+            listed = "、".join(f"{name}（{d.month}月{d.day}日）" for name, d in missing)
+            message = (f"{year}年的节假日安排缺少{listed}的放假日期，可能只录入了部分日期；"
+                       f"wenshu 会把未列出的周一至周五一律当作工作日。")
+            loc = ("years", str(year), "holidays")
+        out.append(YearProblem(year, loc, Problem(
+            code=INCOMPLETE_CODE, message=message, file=source_file,
+            field_path=".".join(str(x) for x in loc),
+            field_title="年度节假日安排 › 放假日期" if len(loc) == 3 else "年度节假日安排",
+            expected="国务院办公厅每年安排放假的元旦、春节、清明节、劳动节、端午节、中秋节、国庆节",
+            hint="请按国务院办公厅当年的节假日安排通知，完整录入全部放假日期和调休上班日期",
+            severity="warning",
+        )))
+    return out
 
 
 def _package_years() -> range:
@@ -109,8 +174,8 @@ class WorkdayCalendar:
       entry must be a weekend day); upgrade chinesecalendar for that.
     * any other year raises ``CalendarError`` (``calendar.no-data``).
 
-    ``problems`` holds warnings found when the calendar was built (e.g. a district year lacking the
-    fixed statutory holidays 1月1日、5月1日、10月1日至3日).
+    ``problems`` holds warnings found when the calendar was built (``holiday_year_problems``: a
+    district year without days off, or without one of the seven festivals).
     """
 
     def __init__(self, district_years: dict[int, HolidayYear] | None = None, *,
@@ -120,28 +185,9 @@ class WorkdayCalendar:
         self._package = _package_years()
         self._ordinals: dict[int, list[int]] = {}
         self._sets: dict[int, frozenset[int]] = {}
-        self.problems: list[Problem] = []
-        for year, sched in sorted(self._district.items()):
-            if year in self._package:
-                continue
-            off = sched.holiday_dates()
-            missing = [date(year, m, d) for m, d in _FIXED_HOLIDAYS if date(year, m, d) not in off]
-            if missing:
-                listed = "、".join(f"{d.month}月{d.day}日" for d in missing)
-                self.problems.append(
-                    Problem(
-                        code=INCOMPLETE_CODE,
-                        message=(
-                            f"{year}年的节假日安排缺少每年固定放假的{listed}，可能只录入了部分日期；"
-                            f"wenshu 会把未列出的周一至周五一律当作工作日。"
-                        ),
-                        file=source_file,
-                        field_path=f"years.{year}.holidays",
-                        field_title="年度节假日安排 › 放假日期",
-                        hint="请按国务院办公厅通知完整录入该年的全部放假日期和调休上班日期",
-                        severity="warning",
-                    )
-                )
+        self.problems: list[Problem] = [
+            y.problem for y in holiday_year_problems(_Years(self._district), source_file=source_file)
+        ]
 
     @classmethod
     def from_holiday_file(cls, holiday_file, *, source_file: str | None = None) -> WorkdayCalendar:
@@ -248,6 +294,13 @@ class WorkdayCalendar:
             days = self._year(year, f"统计 {start.isoformat()} 至 {end.isoformat()} 的工作日")
             total += bisect_right(days, e) - bisect_right(days, s)
         return total
+
+
+@dataclass(frozen=True)
+class _Years:
+    """The shape of a HolidayFile (``years``) for a calendar built from a plain dict."""
+
+    years: dict
 
 
 def _as_date(d: date) -> date:

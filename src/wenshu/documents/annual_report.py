@@ -25,7 +25,9 @@ from wenshu.documents.common import (
     score_ctx,
     value_text,
 )
-from wenshu.models.district import InvestmentType
+from wenshu.models.district import DeptRole, InvestmentType
+
+COMMITTEE_DEFAULT = "投资管理委员会"
 from wenshu.official import fmt
 from wenshu.wording import load_wording
 
@@ -106,6 +108,7 @@ class AnnualReportContext(Ctx):
     basis: BasisCtx = Field(title="依据文件", description="本区改革工作方案的名称和发文字号")
     district: str = Field(title="区名", description="如 某区")
     lead: str = Field(title="牵头部门", description="牵头部门的简称")
+    committee: str = Field(title="投资管理委员会", description="角色为“投资管理委员会”的部门简称；未设时为“投资管理委员会”")
     year: int = Field(title="评价年度", description="年度")
     as_of: str = Field(title="统计截止日", description="如 2025年6月26日")
     project_count: int = Field(title="项目数", description="统计截止日纳入绩效平台管理的项目数")
@@ -207,6 +210,7 @@ def build(ds, analysis) -> list[DocJob]:
     annexes = ([reds_title] if red_rows else []) + ([tasks_title] if r.next_year_tasks else [])
     labels = fmt.attachment_labels(len(annexes))
     lead = lead_department(district)
+    committee = district.first_with_role(DeptRole.COMMITTEE)
     title = w.phrase("title.annual_report", district=district.name, year=year)
     frame = Frame(
         title=fmt.title_lines(title),
@@ -218,6 +222,7 @@ def build(ds, analysis) -> list[DocJob]:
     industry_reports = sum(1 for x in ds.industry_reports if x.report_date <= day)
     ctx = AnnualReportContext(
         doc=frame, basis=basis_ctx(district), district=district.name, lead=lead.short, year=year,
+        committee=committee.short if committee else COMMITTEE_DEFAULT,
         as_of=fmt.cn_date(day), project_count=len(a.projects), total=fmt.money(d.all.total_investment),
         previous_year=district.year - 1, previous_year_investment=fmt.money(lt.previous_year_investment),
         libraries=lib_rows, catalogue=by_key["catalogue"], reserve=by_key["reserve"],

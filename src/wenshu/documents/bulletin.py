@@ -13,6 +13,7 @@ from wenshu.analysis.deadlines import rectification_due
 from wenshu.analysis.facts import YearMonth
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, attachment_notes, register
 from wenshu.documents.common import BasisCtx, basis_ctx
+from wenshu.numbers import bulletin_title, seq_of
 from wenshu.official import fmt
 from wenshu.wording import load_wording
 
@@ -79,10 +80,13 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
         ms = by_month.get((sup.year, sup.month))
         if meta is None or ms is None:
             continue
-        seq = meta.criticism_seq if criticise else meta.commendation_seq
         chosen = ms.criticised if criticise else ms.commended
-        if seq is None or not chosen:
+        field = "criticism_seq" if criticise else "commendation_seq"
+        if not chosen or not (meta.criticism if criticise else meta.commendation):
             continue
+        seq = seq_of(ds, next(ds.rel(f) for f in ds.files if f.kind == "supervision" and f.model is sup), f"bulletin.{field}",
+                     getattr(meta, field), organ=meta.organ, year=meta.issued_on.year, date=meta.issued_on,
+                     title=bulletin_title(sup.year, sup.month, "criticism" if criticise else "commendation"))
         organ = district.organ(meta.organ)
         month = fmt.cn_month(sup.year, sup.month)
         names = [d.department for d in chosen]

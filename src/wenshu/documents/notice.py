@@ -18,6 +18,7 @@ from wenshu.documents.base import (
     section_blocks,
     task_table,
 )
+from wenshu.numbers import seq_of
 from wenshu.official import fmt
 
 
@@ -65,7 +66,8 @@ def build(ds, analysis=None) -> list[DocJob]:
         total = len(own) + len(encl)
         frame = Frame(
             mark=organ.mark,
-            number=fmt.doc_number(organ.doc_prefix, n.year, n.seq),
+            number=fmt.doc_number(organ.doc_prefix, n.year, seq_of(ds, key, "seq", n.seq, organ=n.organ, year=n.year,
+                                                                   title=n.title, date=n.signed_on)),
             title=fmt.title_lines(n.title),
             recipients=fmt.recipients_line(n.recipients if n.recipients is not None else district.recipients),
             signature=n.signature or organ.name,

@@ -16,6 +16,7 @@ from wenshu.models.evaluation import EvaluationFile
 from wenshu.models.holidays import HolidayFile
 from wenshu.models.notice import NoticeFile
 from wenshu.models.project import ProjectFile
+from wenshu.models.register import RegisterFile
 from wenshu.models.reports import AnnualReportFile, IndustryReportFile
 from wenshu.models.rules import RulesFile
 from wenshu.models.supervision import SupervisionFile
@@ -50,6 +51,7 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("rules", RulesFile, "计算规则", "红黄绿灯阈值、指标目标值、评分权重、督办考评和通报条件（只写要改的项）"),
         FileKind("wording", WordingFile, "措辞", "公文中随情况变化的短句（预警原因、期限状态等）的本区说法（只写要改的项）"),
         FileKind("holidays", HolidayFile, "节假日补充", "chinesecalendar 尚未覆盖年份的法定节假日和调休上班日"),
+        FileKind("register", RegisterFile, "发文登记簿", "各发文机关每年已使用的发文字号；wenshu 自动编号时写入，也可手工登记其他公文"),
     ]
 }
 

@@ -5,7 +5,7 @@ year, as soon as the 国务院办公厅 publishes its schedule (usually in Novem
 
     kind: holidays
     years:
-      2027:
+      "2027":                                 # quoted: YAML keys must be text
         source: 国办发明电〔2026〕X号          # optional: where the schedule comes from
         holidays: [2027-01-01, {from: 2027-02-06, to: 2027-02-12}]   # dates or inclusive ranges
         workdays: [2027-02-20]                # 调休上班的周末

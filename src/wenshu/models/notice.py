@@ -76,7 +76,7 @@ class NoticeFile(WenshuModel):
     kind: Literal["notice"] = Field(title="文件类型", description="固定为 notice")
     organ: str = Field(title="发文机关代号", description="district.yaml 中 organs 的 key")
     year: int = Field(title="发文年份", description="发文字号中的年份", ge=2000, le=2100)
-    seq: int = Field(title="发文顺序号", description="发文字号中的顺序号，不编虚位", ge=1)
+    seq: int | None = Field(default=None, title="发文顺序号", description="发文字号中的顺序号，不编虚位；不写时由 wenshu 按发文登记簿编下一个号", ge=1)
     title: str = Field(title="标题", description="发文机关+关于+事由+的通知", min_length=6)
     recipients: list[str] | None = Field(default=None, title="主送机关", description="省略时使用 district.yaml 的默认主送机关")
     body: list[str] = Field(title="正文", description="通知正文段落", min_length=1)

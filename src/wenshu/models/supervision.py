@@ -53,8 +53,10 @@ class BulletinMeta(WenshuModel):
     """Issuing facts of the month's 通报 (numbers and date); the content is computed."""
 
     organ: str = Field(title="发文机关代号", description="district.yaml 中 organs 的 key，如 committee_office")
-    commendation_seq: int | None = Field(default=None, title="通报表彰发文顺序号", description="如 5 表示〔年份〕5号；不发表彰通报时留空", ge=1)
-    criticism_seq: int | None = Field(default=None, title="通报批评发文顺序号", description="不发批评通报时留空", ge=1)
+    commendation_seq: int | None = Field(default=None, title="通报表彰发文顺序号", description="如 5 表示〔年份〕5号；不写时由 wenshu 按发文登记簿编下一个号", ge=1)
+    criticism_seq: int | None = Field(default=None, title="通报批评发文顺序号", description="不写时由 wenshu 按发文登记簿编下一个号", ge=1)
+    commendation: bool = Field(default=True, title="发通报表彰", description="有符合条件的单位时发通报表彰；false：本月不发")
+    criticism: bool = Field(default=True, title="发通报批评", description="有符合条件的单位时发通报批评；false：本月不发")
     issued_on: dt.date = Field(title="成文日期", description="通报的成文日期")
 
 

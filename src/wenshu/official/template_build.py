@@ -574,7 +574,7 @@ def build_annual_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
     b.h1("五、红黄绿灯预警及整改情况")
     b.p("截至{{ as_of }}，全区项目中红灯{{ lights.red }}个、黄灯{{ lights.yellow }}个、绿灯{{ lights.green }}个"
         "{% if lights.na %}，另有{{ lights.na }}个项目尚无适用的预警事项{% endif %}。"
-        "{% if reds %}红灯项目及其原因见{{ reds_label }}，由投资管理委员会协调调整和推进；"
+        "{% if reds %}红灯项目及其原因见{{ reds_label }}，由{{ committee }}协调调整和推进；"
         "黄灯项目由行业主管部门督促明确整改时限、限期整改。{% else %}全区无红灯项目。{% endif %}")
     b.h1("六、存在问题")
     numbered_list(b, "problems")
