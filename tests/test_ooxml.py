@@ -292,3 +292,18 @@ def test_template_saved_by_libreoffice_and_renamed_still_works(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["count"] == 1 and manifest["outputs"][0]["template"] == renamed.as_posix()
     assert "港政办〔2024〕3号" in Docx(out / manifest["outputs"][0]["path"]).all_text()
+
+
+@pytest.mark.parametrize("expr,words", [
+    ("{{ 1 / 0 }}", "除以了零"),
+    ("{% for i in range(10**9) %}x{% endfor %}", "次数过多"),
+    ("{% for c in 5 %}{% endfor %}", "不是列表"),
+    ("{{ doc.title + 1 }}", "不同类型"),
+])
+def test_template_runtime_errors_are_explained_in_chinese(tmp_path, expr, words):
+    path = F.copy_with(F.builtin("notice.docx"), tmp_path / "notice.docx", [F.Edit("{{ doc.title }}", expr)])
+    with pytest.raises(RenderError) as e:
+        CompiledTemplate(path).render_bytes(notice_context())
+    p = e.value.problems[0]
+    assert words in p.message and not re.search(r"[A-Za-z]{3,}", p.message), p.message
+    assert p.field_path.startswith(f"正文 第{F.para_number(path, expr)}段")

@@ -195,7 +195,27 @@ def _explain(exc: BaseException) -> str:
         from wenshu.tplcheck.check import explain_syntax
 
         return f"模板标签语法错误：{explain_syntax(exc.message or str(exc))}"
-    return f"模板渲染失败：{type(exc).__name__}: {exc}"
+    return f"模板渲染失败：{_runtime_cn(exc)}"
+
+
+_RUNTIME_CN = [
+    (r"object is not iterable", "对不是列表的值做了循环"),
+    (r"range too big|is too big|too many", "循环或重复的次数过多"),
+    (r"division( or modulo)? by zero", "除以了零"),
+    (r"unsupported operand|can only concatenate|must be str|not supported between", "把不同类型的值（文字和数字）放在一起运算或比较"),
+    (r"not subscriptable|list index out of range|string index out of range", "取了不存在的序号（[ ] 中的数字超出了列表长度）"),
+    (r"invalid literal|could not convert", "把文字当作数字使用"),
+    (r"argument|takes \d+ positional|unexpected keyword", "过滤器的参数个数或写法不对"),
+]
+
+
+def _runtime_cn(exc: BaseException) -> str:
+    """A Python error raised while a template ran, in Chinese (no English shown to the user)."""
+    msg = str(exc)
+    for pat, cn in _RUNTIME_CN:
+        if re.search(pat, msg, flags=re.I):
+            return cn
+    return "模板中的表达式无法计算（检查运算、比较和过滤器的写法）"
 
 
 class CompiledTemplate:
@@ -305,7 +325,7 @@ class CompiledTemplate:
             # e.g. the sandbox's "range too big", a filter given the wrong type, 1/0 in a template.
             where, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
-                code="render.error", message=f"模板执行出错：{type(e).__name__}: {e}", file=self.label,
+                code="render.error", message=f"模板执行出错：{_runtime_cn(e)}。", file=self.label,
                 field_path=where, found=txt,
             )) from None
         xml = patch.strip_lines(xml)
