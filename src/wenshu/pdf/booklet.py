@@ -134,7 +134,8 @@ def make_booklet(title: str, items: list[tuple[str, Path]], out: Path, *, pool=N
     if own_pool:
         pool = PdfPool(workers=1)
     try:
-        with tempfile.TemporaryDirectory(prefix="wenshu-booklet-") as tmp:
+        # inside the pool's own temporary folder: removed with the pool even if this process is killed
+        with tempfile.TemporaryDirectory(prefix="wenshu-booklet-", dir=getattr(pool, "root", None)) as tmp:
             tmpdir = Path(tmp)
             contents_pages = 1
             for _ in range(4):  # the contents may need more than one page; its length shifts numbers
