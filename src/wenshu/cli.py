@@ -354,10 +354,13 @@ def _data_root(file: Path) -> Path:
 
 def _register_subcommands() -> None:
     from wenshu.cli_pdf import doctor
+    from wenshu.cli_sheets import export_cmd, import_cmd, init_cmd
     from wenshu.cli_template import template
 
     cli.add_command(template)
     cli.add_command(doctor)
+    for command in (init_cmd, export_cmd, import_cmd):
+        cli.add_command(command)
 
 
 _register_subcommands()
