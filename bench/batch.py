@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import multiprocessing as mp
+import os
 import re
 import resource
 import shutil
@@ -89,12 +90,22 @@ def run_wenshu(items, out: Path, workers: int) -> float:
     tasks = [{"id": i, "template": str(TEMPLATE), "template_label": "project_report.docx", "context": ctx, "core": core,
               "targets": [str(out / f"{i:05d}.docx")], "tmp": str(tmp)} for i, (ctx, core) in enumerate(items)]
     failures = []
+
+    def place(r: dict) -> None:
+        # as the batch does: the worker writes a temporary file, this process renames it into place
+        if "problems" in r:
+            failures.append(r)
+            return
+        for tmp, target in zip(r["tmps"], tasks[r["id"]]["targets"]):
+            os.replace(tmp, target)
+
     t = time.perf_counter()
     if workers == 1:
         for task in tasks:
-            failures += [r for r in _render_chunk([task]) if "problems" in r]
+            for r in _render_chunk([task]):
+                place(r)
     else:
-        _run_pool(iter(tasks), workers, lambda r: failures.append(r) if "problems" in r else None)
+        _run_pool(iter(tasks), workers, place)
     elapsed = time.perf_counter() - t
     assert not failures, failures[:1]
     return elapsed

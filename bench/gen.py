@@ -32,12 +32,23 @@ def _dump(data) -> str:
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
 
 
-def generate(out: Path, projects: int, *, evaluated_only: bool = False, per_file: int = 500) -> int:
-    """Write a data folder with ``projects`` projects; return the number of evaluations written."""
+def generate(out: Path, projects: int, *, evaluated_only: bool = False, per_file: int = 500,
+             all_kinds: bool = False) -> int:
+    """Write a data folder with ``projects`` projects; return the number of evaluations written.
+
+    ``all_kinds`` also copies the examples' other inputs (industry and annual report inputs,
+    supervision, task lists, notices, 发文登记簿), so the folder calls for every document kind.
+    """
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     shutil.copy(EXAMPLES / "district.yaml", out / "district.yaml")
+    if all_kinds:
+        for sub in ("reports", "supervision", "tasks", "notices"):
+            shutil.copytree(EXAMPLES / sub, out / sub)
+        for f in EXAMPLES.glob("*.yaml"):
+            if f.name not in ("district.yaml", "appraisals.yaml", "evaluations.yaml"):
+                shutil.copy(f, out / f.name)
     templates = []
     for f in sorted((EXAMPLES / "projects").glob("*.yaml")):
         templates.extend(_load(f)["projects"])

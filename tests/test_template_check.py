@@ -76,10 +76,30 @@ def test_builtin_templates_check_clean(key):
 def test_kind_is_detected_from_the_template_name(tmp_path):
     for key, k in REGISTRY.items():
         assert detect_kind(Path(k.template)) == key
-    other = shutil.copy(F.builtin(NOTICE), tmp_path / "我的模板.docx")
-    problems = check_template(Path(other))
+        assert detect_kind(tmp_path / f"{k.title}（办公室修改）.docx") == key  # by its Chinese name
+    # A template without the stored kind (as one made before wenshu stored it) and with a name that
+    # says nothing: the fields cannot be checked.
+    other = tmp_path / "我的模板.docx"
+    with zipfile.ZipFile(F.builtin(NOTICE)) as zin, zipfile.ZipFile(other, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/custom.xml":
+                continue
+            if item.filename == "docProps/core.xml":
+                data = data.replace("<cp:category>通知</cp:category>".encode(), b"")
+            zout.writestr(item, data)
+    problems = check_template(other)
     assert [p.code for p in problems] == ["tpl.no-kind"]
-    assert errors(check_template(Path(other), kind="notice")) == []
+    assert errors(check_template(other, kind="notice")) == []
+
+
+def test_kind_is_read_from_the_template_itself(tmp_path):
+    """A renamed template is still checked as what it is: its kind is in its document properties."""
+    renamed = shutil.copy(F.builtin(NOTICE), tmp_path / "我的模板.docx")
+    assert detect_kind(Path(renamed)) == "notice"
+    assert check_template(Path(renamed)) == []
+    misspelt = F.copy_with(F.builtin(NOTICE), tmp_path / "新模板.docx", [F.MISSPELT_BLOCK_TEXT])
+    assert "tpl.unknown-field" in [p.code for p in check_template(misspelt)]  # fields checked as a notice
 
 
 def test_unknown_kind_and_missing_file_are_usage_errors(tmp_path):

@@ -6,12 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# LibreOffice (writer only, no GUI) converts .docx to PDF, driven over UNO by Debian's python3-uno
+# LibreOffice (writer only, no GUI) converts .docx to PDF (calc opens the exported .xlsx workbooks in the
+# tests and renders the screenshots of docs/), driven over UNO by Debian's python3-uno
 # (only "recommended" by LibreOffice, so named here: without it conversion falls back to one slow
 # soffice call per document); poppler-utils gives pdftotext/pdffonts for
 # the layout checks; the CJK fonts stand in for the official fonts (方正小标宋、仿宋_GB2312 ...),
 # which are licensed and never bundled.
-PACKAGES=(python3 python3-venv python3-pip libreoffice-writer-nogui python3-uno fonts-noto-cjk fonts-arphic-ukai
+PACKAGES=(python3 python3-venv python3-pip libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-noto-cjk fonts-arphic-ukai
           fonts-arphic-uming poppler-utils fontconfig)
 
 if command -v apt-get >/dev/null 2>&1; then

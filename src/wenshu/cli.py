@@ -123,7 +123,7 @@ def kinds_cmd() -> None:
 @click.argument("data", metavar="数据", type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out", metavar="文件", type=click.Path(path_type=Path), help="输出 .docx 文件；默认按文书标题在当前目录命名。")
 @click.option("--template", "template_file", metavar="模板", type=click.Path(path_type=Path), help="使用指定的模板文件（.docx）。")
-@click.option("--templates", "templates_dir", metavar="目录", type=click.Path(path_type=Path), help="优先使用此目录中的同名模板，缺少的用内置模板。")
+@click.option("--templates", "templates_dir", metavar="目录", type=click.Path(path_type=Path), help="优先使用此目录中的模板（按模板中记录的文书类型识别，文件名可以改），缺少的用内置模板。")
 @click.option("--item", "item", metavar="编号或名称", help="数据中有多份同类文书时选择其中一份：项目编号、项目名称、项目代码、发文字号、部门简称、行业或月份（如 2025-10）。")
 @click.option("--as-of", "as_of", metavar="日期", help="统计截止日期 YYYY-MM-DD，默认今天。")
 @click.option("-f", "--force", is_flag=True, help="覆盖已存在的输出文件。")
@@ -224,7 +224,7 @@ def _choose(jobs: list, item: str, ds) -> list:
 @click.option("--departments", metavar="部门", help="只生成这些部门的文件夹，逗号分隔（部门简称；“全区”为区级文件夹），默认全部。")
 @click.option("--period", metavar="期间", help="期间：YYYY-MM 只生成该月的通报；YYYY 只生成该年度的年度报告。")
 @click.option("--as-of", "as_of", metavar="日期", help="统计截止日期 YYYY-MM-DD，默认今天。")
-@click.option("--templates", "templates_dir", metavar="目录", type=click.Path(path_type=Path), help="优先使用此目录中的同名模板（wenshu template export 导出后编辑），缺少的用内置模板。")
+@click.option("--templates", "templates_dir", metavar="目录", type=click.Path(path_type=Path), help="优先使用此目录中的模板（wenshu template export 导出后编辑；按模板中记录的文书类型识别，文件名可以改），缺少的用内置模板；认不出类型的文件会提示。")
 @click.option("-j", "--jobs", "workers", metavar="进程数", help="并行进程数（不小于 1），默认使用全部 CPU 核心。")
 @click.option("--resume", is_flag=True, help="继续上次中断的任务：输入和模板未变、文件完好的文书直接跳过。")
 @click.option("--force", is_flag=True, help="允许写入非 wenshu 生成的非空目录。")
@@ -238,7 +238,7 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
 
     中断（Ctrl-C、断电）后用 --resume 继续，结果与一次完成完全相同。
     """
-    from wenshu.batch import BatchOptions, run_batch, summary_table
+    from wenshu.batch import BatchOptions, interrupted_message, run_batch, set_aside_lines, summary_table
     from wenshu.progress import Progress
 
     existing_dir(data, "数据目录")
@@ -269,8 +269,10 @@ def batch_cmd(data: Path, out: Path, kinds: str | None, departments: str | None,
         click.echo(f"未生成：{f.title}（{f.kind}）", err=True)
         for p in f.problems:
             click.echo(p.format(), err=True)
+    for line in set_aside_lines(result):
+        click.echo(line, err=result.interrupted)
     if result.interrupted:
-        click.echo(f"已中断：已完成 {result.written + result.skipped} 份。运行同一命令并加 --resume 继续。", err=True)
+        click.echo(interrupted_message(result), err=True)
         sys.exit(130)
     click.echo(summary_table(result))
     if opts.pdf:
@@ -354,10 +356,13 @@ def _data_root(file: Path) -> Path:
 
 def _register_subcommands() -> None:
     from wenshu.cli_pdf import doctor
+    from wenshu.cli_sheets import export_cmd, import_cmd, init_cmd
     from wenshu.cli_template import template
 
     cli.add_command(template)
     cli.add_command(doctor)
+    for command in (init_cmd, export_cmd, import_cmd):
+        cli.add_command(command)
 
 
 _register_subcommands()

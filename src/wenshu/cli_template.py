@@ -23,7 +23,7 @@ def template() -> None:
 
 @template.command("check", options_metavar=OPTIONS_METAVAR)
 @click.argument("file", metavar="模板.docx", type=click.Path(path_type=Path))
-@click.option("--kind", "kind", metavar="类型", help="文书类型，中文名称或代码（wenshu kinds 查看）；不写时按模板文件名判断。")
+@click.option("--kind", "kind", metavar="类型", help="文书类型，中文名称或代码（wenshu kinds 查看）；不写时按模板文档属性中记录的文书类型、其次按文件名判断。")
 @click.option("--annotate", "annotate_out", metavar="文件", type=click.Path(path_type=Path),
               help="另存一份带批注的模板：每个问题在对应段落旁加一条 Word 批注。")
 @click.option("-q", "--quiet", is_flag=True, help="只输出问题，不输出汇总。")

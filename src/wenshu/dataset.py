@@ -35,6 +35,7 @@ from wenshu.spool import Spool
 from wenshu.validation import WIDE_ALNUM_BYTES, narrow_wide, problems_from_validation, show_value
 
 YAML_SUFFIXES = (".yaml", ".yml")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv")  # read only by `wenshu import`
 
 # Collective names used in task lists and notices (“各行业主管部门”); they are not departments.
 COLLECTIVE_UNITS = frozenset(
@@ -269,6 +270,10 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             if not found:
                 problems.append(Problem(code="data.no-files", message="目录中没有 .yaml 数据文件。", file=str(p)))
             out.extend(found)
+            problems.extend(_sheet_problem(q, p) for q in sorted(p.rglob("*")) if q.suffix.lower() in SHEET_SUFFIXES
+                            and q.is_file() and not any(part.startswith((".", "~$")) for part in q.relative_to(p).parts))
+        elif p.is_file() and p.suffix.lower() in SHEET_SUFFIXES:
+            problems.append(_sheet_problem(p, None, severity="error"))
         elif p.is_file():
             out.append(p)
         else:
@@ -282,6 +287,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             seen.add(r)
             unique.append(q)
     return unique, problems
+
+
+def _sheet_problem(sheet: Path, folder: Path | None, severity: str = "warning") -> Problem:
+    return Problem(code="data.spreadsheet", severity=severity, file=_display(sheet),  # type: ignore[arg-type]
+                   message="这是表格文件：wenshu 不直接读取表格，其中的数据没有被校验，也不会用于生成文书。",
+                   hint=f"请用 wenshu import {_display(sheet)} -o {_display(folder) if folder else '数据目录'} --force 把它导入为 YAML 数据文件")
 
 
 def _display(path: Path) -> str:

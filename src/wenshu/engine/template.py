@@ -6,8 +6,18 @@ Jinja compilation, compressing unchanged parts) happens once; a render only runs
 templates of the parts that contain tags, checks the result is well-formed XML, and zips it.
 
 Tag syntax is docxtpl's (``{{ }}``, ``{% %}``, ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``,
-``{% vm %}``...): we call docxtpl's ``patch_xml`` for the tag clean-up so templates behave exactly as
-docxtpl documents them.
+``{% vm %}``...) and so is every step around it, so templates behave exactly as docxtpl documents them:
+
+* a part is parsed and serialised by lxml first, as docxtpl does (python-docx hands it a parsed tree):
+  LibreOffice and WPS save quotes inside tags as ``&quot;``/``&apos;``, which then come out as quotes;
+* the tag clean-up is docxtpl's ``patch_xml`` (engine/patch.py keeps one source line per paragraph,
+  so an error names the paragraph ``wenshu template check`` names: engine/paragraphs.py);
+* after rendering, the table grid is fixed up as docxtpl's ``fix_tables`` does (a ``{%tc %}`` column
+  loop), and the cell properties docxtpl inserts (``{% vm %}`` appends ``w:vMerge`` after
+  ``w:vAlign``) are put back in schema order (official/fixups.py), so Word opens the file as written.
+
+A template that does not compile is reported once, by ``wenshu template check``'s own analysis (every
+mistake, located and explained in Chinese), not as Jinja's first error.
 """
 
 from __future__ import annotations
@@ -26,15 +36,20 @@ from jinja2 import TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from lxml import etree
 
+from wenshu.engine import patch
 from wenshu.engine.docx_zip import PreparedEntry, write_zip
 from wenshu.engine.env import make_env
+from wenshu.engine.paragraphs import paragraphs, part_label  # noqa: F401 (part_label re-exported)
 from wenshu.errors import Problem, RenderError, TemplateError
 from wenshu.official import fixups
 
 TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG_START = re.compile(r"\{[{%#]")
-_PARA_START = re.compile(r"<w:p([ >])")
 _TAGS = re.compile(r"<[^>]+>")
+# Cell properties docxtpl's {% vm %} / {% hm %} / {% colspan %} / {% cellbg %} insert (with a tag inside).
+_CELL_PROPS_TAG = re.compile(r"<w:(?:vMerge|gridSpan|shd)\b[^>]*\{[{%]")
+_XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+_TAG_SPAN = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
 # One parser for every render: strict (no recover), no entity expansion or network access.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, collect_ids=False, huge_tree=False)
 
@@ -98,13 +113,8 @@ def _bounded_render(template, context: dict[str, Any]) -> str:
             signal.signal(signal.SIGALRM, old)
 
 
-def part_label(name: str) -> str:
-    """Chinese name of a docx part for messages: 正文, 页眉1, 页脚2, 脚注."""
-    m = re.match(r"word/(document|header|footer|footnotes|endnotes)(\d*)\.xml$", name)
-    if not m:
-        return name
-    base = {"document": "正文", "header": "页眉", "footer": "页脚", "footnotes": "脚注", "endnotes": "尾注"}[m.group(1)]
-    return base + m.group(2)
+def visible_para(text: str) -> str:
+    return text.strip()
 
 
 def visible_text(xml_line: str) -> str:
@@ -118,18 +128,35 @@ def visible_text(xml_line: str) -> str:
 class CompiledPart:
     name: str
     template: Any  # jinja2.Template
-    lines: list[str]  # patched source split at paragraph starts, for error locations
+    paras: list[tuple[str, str]]  # (location as template check writes it, visible text) per paragraph
+    fix_cells: bool = False  # docxtpl inserted cell properties: put them in schema order
+    fix_grid: bool = False  # a table may change its number of columns ({%tc %} loops): fix the grid
 
-    def where(self, lineno: int | None) -> tuple[int | None, str | None]:
-        """(paragraph number, visible text) of a Jinja line number."""
-        if lineno is None or not (1 <= lineno <= len(self.lines)):
-            return None, None
-        return max(lineno - 1, 1), visible_text(self.lines[lineno - 1])[:80]
+    def where(self, lineno: int | None) -> tuple[str, str | None]:
+        """(location, visible text) of a Jinja line number: line n+1 of the source is paragraph n."""
+        label = part_label(self.name)
+        if lineno is None or not (2 <= lineno <= len(self.paras) + 1):
+            return label, None
+        where, text = self.paras[lineno - 2]
+        return where, text[:80]
+
+
+def normalise_part(data: bytes) -> tuple[str, etree._Element]:
+    """A part's XML as docxtpl sees it: parsed and serialised again by lxml (entities resolved to the
+    characters they stand for: ``&quot;`` inside a tag becomes ``"``)."""
+    root = etree.fromstring(data, _PARSER)
+    text = etree.tostring(root, encoding="unicode")
+    if "\n" in text:
+        # Newlines are the engine's paragraph marks (engine/patch.py): a template's own (pretty-printed
+        # XML, a line break typed in a text) become a space inside a tag (the same to Jinja) and the
+        # character reference &#10; elsewhere (the same character to every XML reader).
+        text = _TAG_SPAN.sub(lambda m: m.group(0).replace("\n", " "), text).replace("\n", "&#10;")
+    return _XML_DECL + text, root
 
 
 def _patch(xml: str) -> str:
-    # patch_xml does not touch instance state; calling it unbound avoids loading the .docx twice.
-    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    """docxtpl's tag clean-up, one source line per paragraph (engine/patch.py)."""
+    return patch.patch_xml(patch.number_lines(xml))
 
 
 def _literal_delimiters(source: str) -> str:
@@ -165,8 +192,30 @@ def _explain(exc: BaseException) -> str:
         name = m.group(1) if m else msg
         return f"模板引用了不存在的字段“{name}”。请用 wenshu template fields 查看可用字段。"
     if isinstance(exc, TemplateSyntaxError):
-        return f"模板标签语法错误：{exc.message}"
-    return f"模板渲染失败：{type(exc).__name__}: {exc}"
+        from wenshu.tplcheck.check import explain_syntax
+
+        return f"模板标签语法错误：{explain_syntax(exc.message or str(exc))}"
+    return f"模板渲染失败：{_runtime_cn(exc)}"
+
+
+_RUNTIME_CN = [
+    (r"object is not iterable", "对不是列表的值做了循环"),
+    (r"range too big|is too big|too many", "循环或重复的次数过多"),
+    (r"division( or modulo)? by zero", "除以了零"),
+    (r"unsupported operand|can only concatenate|must be str|not supported between", "把不同类型的值（文字和数字）放在一起运算或比较"),
+    (r"not subscriptable|list index out of range|string index out of range", "取了不存在的序号（[ ] 中的数字超出了列表长度）"),
+    (r"invalid literal|could not convert", "把文字当作数字使用"),
+    (r"argument|takes \d+ positional|unexpected keyword", "过滤器的参数个数或写法不对"),
+]
+
+
+def _runtime_cn(exc: BaseException) -> str:
+    """A Python error raised while a template ran, in Chinese (no English shown to the user)."""
+    msg = str(exc)
+    for pat, cn in _RUNTIME_CN:
+        if re.search(pat, msg, flags=re.I):
+            return cn
+    return "模板中的表达式无法计算（检查运算、比较和过滤器的写法）"
 
 
 class CompiledTemplate:
@@ -192,34 +241,57 @@ class CompiledTemplate:
         env = make_env()
         self.entries: list[tuple[str, PreparedEntry | CompiledPart]] = []
         problems: list[Problem] = []
+        syntax: list[Problem] = []  # Jinja's first error per part; replaced by template check's analysis
         names = [i.filename for i in infos]
         # [Content_Types].xml first: some readers expect it at the start of the package.
         order = sorted(range(len(names)), key=lambda i: (names[i] != "[Content_Types].xml", i))
         for i in order:
             name = names[i]
             data = zf.read(name)
-            if TEMPLATED_PART.match(name):
-                text = data.decode("utf-8")
-                if _TAG_START.search(text):
-                    patched = _literal_delimiters(_PARA_START.sub(r"\n<w:p\1", _patch(text)))
-                    lines = patched.split("\n")
-                    try:
-                        tpl = env.from_string(patched)
-                    except TemplateSyntaxError as e:
-                        part = CompiledPart(name, None, lines)
-                        para, txt = part.where(e.lineno)
-                        problems.append(Problem(
-                            code="template.syntax", message=_explain(e), file=self.label,
-                            field_path=f"{part_label(name)} 第{para}段" if para else part_label(name),
-                            found=txt, hint="检查 {% if %}/{% for %} 是否都有对应的 {% endif %}/{% endfor %}，标签是否被拆开。",
-                        ))
-                        continue
-                    self.entries.append((name, CompiledPart(name, tpl, lines)))
+            if TEMPLATED_PART.match(name) and _TAG_START.search(data.decode("utf-8", "replace")):
+                try:
+                    text, root = normalise_part(data)
+                except (etree.XMLSyntaxError, ValueError) as e:
+                    problems.append(Problem(
+                        code="template.bad-xml", message=f"模板的{part_label(name)} XML 已损坏：{e}。", file=self.label,
+                        field_path=part_label(name), hint="在 Word/WPS 中打开模板并重新保存；若仍报错，请用备份。"))
                     continue
+                patched = _literal_delimiters(_patch(text))
+                part = CompiledPart(name, None, [(p.where, visible_para(p.text)) for p in paragraphs(name, root)],
+                                    fix_cells=bool(_CELL_PROPS_TAG.search(patched)),
+                                    fix_grid=name == "word/document.xml" and "<w:tbl" in patched)
+                try:
+                    part.template = env.from_string(patched)
+                except TemplateSyntaxError as e:
+                    where, txt = part.where(e.lineno)
+                    syntax.append(Problem(
+                        code="template.syntax", message=_explain(e), file=self.label, field_path=where, found=txt,
+                        hint="检查 {% if %}/{% for %} 是否都有对应的 {% endif %}/{% endfor %}，标签是否被拆开。",
+                    ))
+                    continue
+                self.entries.append((name, part))
+                continue
+            if name == "word/settings.xml":
+                data = fixups.settings_zoom(data)
             self.entries.append((name, PreparedEntry(name, data)))
         zf.close()
+        if syntax:
+            problems += self._located(syntax)
         if problems:
             raise TemplateError(problems)
+
+    def _located(self, fallback: list[Problem]) -> list[Problem]:
+        """The template's errors as ``wenshu template check`` reports them (all of them, in Chinese,
+        with the paragraph and the tag marked); Jinja's own first error if the checker finds none."""
+        try:
+            from wenshu.tplcheck.check import Checker
+
+            checker = Checker(self.path, None)
+            checker.label = self.label
+            found = [p for p in checker.run() if p.severity == "error"]
+        except Exception:  # noqa: BLE001 - the checker must never hide the error it was asked to explain
+            found = []
+        return found or fallback
 
     def render_parts(self, context: dict[str, Any], *, core: dict[str, str] | None = None) -> list[tuple[str, bytes | PreparedEntry]]:
         """Render every templated part; raise RenderError naming the part and paragraph on failure."""
@@ -241,24 +313,22 @@ class CompiledTemplate:
                 code=e.code, message=e.message.format(part=part_label(part.name)), file=self.label,
                 field_path=part_label(part.name), hint="模板中的循环是否失控？请用 wenshu template check 检查模板。")) from None
         except (JinjaTemplateError, SecurityError) as e:
-            para, txt = part.where(_template_lineno(e))
+            where, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
                 code="render.undefined" if isinstance(e, UndefinedError) else ("render.unsafe" if isinstance(e, SecurityError) else "render.template"),
-                message=_explain(e), file=self.label,
-                field_path=f"{part_label(part.name)} 第{para}段" if para else part_label(part.name),
-                found=txt,
+                message=_explain(e), file=self.label, field_path=where, found=txt,
             )) from None
         except RecursionError:
             raise RenderError(Problem(code="render.recursion", message="模板递归过深，已停止。", file=self.label,
                                       field_path=part_label(part.name))) from None
         except (ArithmeticError, TypeError, ValueError, LookupError) as e:
             # e.g. the sandbox's "range too big", a filter given the wrong type, 1/0 in a template.
-            para, txt = part.where(_template_lineno(e))
+            where, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
-                code="render.error", message=f"模板执行出错：{type(e).__name__}: {e}", file=self.label,
-                field_path=f"{part_label(part.name)} 第{para}段" if para else part_label(part.name), found=txt,
+                code="render.error", message=f"模板执行出错：{_runtime_cn(e)}。", file=self.label,
+                field_path=where, found=txt,
             )) from None
-        xml = xml.replace("\n<w:p", "<w:p")
+        xml = patch.strip_lines(xml)
         if "\t" in xml or "\a" in xml or "\f" in xml:  # plain substring tests: a regex scan costs 30x more
             xml = DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
         data = xml.encode("utf-8")
@@ -269,11 +339,19 @@ class CompiledTemplate:
             raise RenderError(Problem(
                 code="render.bad-xml", message=f"生成的{part_label(part.name)} XML 无效，未写出文件：{e}。",
                 file=self.label, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
+        changed = False
         if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
+            # First the 公文 layout (a {%tc %} body table gets column widths after its content), then
+            # the generic repairs: cell properties in schema order, any other table's grid.
             doc = context.get("doc")
             sealed = bool(doc.get("sealed", True)) if isinstance(doc, dict) else True
-            if fixups.apply(root, sealed=sealed):
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            changed |= fixups.apply(root, sealed=sealed)
+        if part.fix_cells:
+            changed |= fixups.order_cell_properties(root)
+        if part.fix_grid:
+            changed |= fixups.fix_table_grids(root)
+        if changed:
+            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return data
 
     def render_bytes(self, context: dict[str, Any], *, core: dict[str, str] | None = None) -> bytes:
@@ -289,7 +367,7 @@ _CORE_TEMPLATE = (
     '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
     'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>"
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>{category}"
     "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
     '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
@@ -301,7 +379,12 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None) -> bytes:
-    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible."""
+def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None,
+             category: str | None = None) -> bytes:
+    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible.
+
+    ``category`` (类别 in Word's properties): a template's kind (templates.py)."""
     when = (date or dt.date(2000, 1, 1)).isoformat() + "T00:00:00Z"
-    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when).encode("utf-8")
+    cat = f"<cp:category>{_esc(category)}</cp:category>" if category else ""
+    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when,
+                                 category=cat).encode("utf-8")

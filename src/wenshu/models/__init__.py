@@ -19,6 +19,7 @@ from wenshu.models.project import ProjectFile
 from wenshu.models.register import RegisterFile
 from wenshu.models.reports import AnnualReportFile, IndustryReportFile
 from wenshu.models.rules import RulesFile
+from wenshu.models.sheet_aliases import SheetAliasFile
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
 from wenshu.models.wording import WordingFile
@@ -52,6 +53,7 @@ FILE_KINDS: dict[str, FileKind] = {
         FileKind("wording", WordingFile, "措辞", "公文中随情况变化的短句（预警原因、期限状态等）的本区说法（只写要改的项）"),
         FileKind("holidays", HolidayFile, "节假日补充", "chinesecalendar 尚未覆盖年份的法定节假日和调休上班日"),
         FileKind("register", RegisterFile, "发文登记簿", "各发文机关每年已使用的发文字号；wenshu 自动编号时写入，也可手工登记其他公文"),
+        FileKind("sheet_aliases", SheetAliasFile, "表格别名", "wenshu import 读取其他程序导出的表格时，工作表和列的其他名称"),
     ]
 }
 

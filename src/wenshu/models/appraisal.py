@@ -65,4 +65,4 @@ class Appraisal(WenshuModel):
 
 class AppraisalFile(WenshuModel):
     kind: Literal["appraisals"] = Field(title="文件类型", description="固定为 appraisals")
-    appraisals: list[Appraisal] = Field(title="论证记录", description="论证记录列表", min_length=1)
+    appraisals: list[Appraisal] = Field(title="论证记录", description="论证记录列表；可为空列表 []（尚无论证记录）")

@@ -43,4 +43,4 @@ class EvaluationInput(WenshuModel):
 
 class EvaluationFile(WenshuModel):
     kind: Literal["evaluations"] = Field(title="文件类型", description="固定为 evaluations")
-    evaluations: list[EvaluationInput] = Field(title="项目评价", description="项目绩效评价输入列表", min_length=1)
+    evaluations: list[EvaluationInput] = Field(title="项目评价", description="项目绩效评价输入列表；可为空列表 []（尚无评价）")

@@ -379,7 +379,7 @@ class ProjectFile(WenshuModel):
     """A file of projects (``projects/*.yaml``), usually one per industry department."""
 
     kind: Literal["projects"] = Field(title="文件类型", description="固定为 projects")
-    projects: list[Project] = Field(title="项目", description="项目列表", min_length=1)
+    projects: list[Project] = Field(title="项目", description="项目列表；新建的数据目录中为空列表 []，表示尚未录入项目")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ProjectFile:

@@ -32,7 +32,7 @@ class IndustryReportInput(WenshuModel):
 
 class IndustryReportFile(WenshuModel):
     kind: Literal["industry_reports"] = Field(title="文件类型", description="固定为 industry_reports")
-    reports: list[IndustryReportInput] = Field(title="行业报告", description="每个行业一条", min_length=1)
+    reports: list[IndustryReportInput] = Field(title="行业报告", description="每个行业一条；可为空列表 []（尚无行业报告）")
 
 
 class AnnualReportFile(WenshuModel):

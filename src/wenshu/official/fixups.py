@@ -29,8 +29,8 @@ HEAD_STYLES = ("GwCopyNumber", "GwSecrecy", "GwUrgency")
 JOINT_SIGNATURE_STYLE = "GwJointSignature"
 NOTE_STYLE = "GwAttachmentNote"
 PAGE_BREAK_STYLE = "GwPageBreak"
-_TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-               "textDirection", "tcFitText", "vAlign", "hideMark"]
+_TCPR_CHILDREN = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+                  "textDirection", "tcFitText", "vAlign", "hideMark"]
 
 # Child order inside w:pPr / w:rPr that we touch (OOXML schema order; Word rejects other orders).
 _PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
@@ -257,7 +257,7 @@ def _set_grid(tbl, widths: list[int]) -> None:
             span = int(span_el.get(_Q + "val")) if span_el is not None else 1
             w = sum(widths[col:col + span])
             col += span
-            tcw = _child(tcpr, "tcW", _TCPR_ORDER)
+            tcw = _child(tcpr, "tcW", _TCPR_CHILDREN)
             tcw.set(_Q + "w", str(w))
             tcw.set(_Q + "type", "dxa")
 
@@ -308,23 +308,6 @@ def _share(need: list[int], total: int, min_w: int) -> list[int]:
                 out[i] -= cut
     out[-1] += total - sum(out)
     return out
-
-
-def _fix_vmerge_order(root) -> None:
-    """docxtpl's {% vm %} appends w:vMerge at the end of w:tcPr; the schema wants it before vAlign."""
-    for vm in root.iter(_Q + "vMerge"):
-        tcpr = vm.getparent()
-        if tcpr is None or tcpr.tag != _Q + "tcPr":
-            continue
-        tcpr.remove(vm)
-        rank = _TCPR_ORDER.index("vMerge")
-        for i, sib in enumerate(tcpr):
-            name = etree.QName(sib).localname
-            if name in _TCPR_ORDER and _TCPR_ORDER.index(name) > rank:
-                tcpr.insert(i, vm)
-                break
-        else:
-            tcpr.append(vm)
 
 
 _NOTE_PREFIX = re.compile(r"^(?:[^\u3000：]{1,6}：|\u3000+)")
@@ -392,7 +375,7 @@ def _fix_joint_signatures(tbl, date_text: str) -> None:
         for tc in tr.findall(_Q + "tc"):
             tcpr = tc.find(_Q + "tcPr")
             if tcpr is not None:
-                _child(tcpr, "vAlign", _TCPR_ORDER).set(_Q + "val", "top")
+                _child(tcpr, "vAlign", _TCPR_CHILDREN).set(_Q + "val", "top")
 
 
 def _fix_signature_group(sigs: list, date, sealed: bool) -> None:
@@ -473,7 +456,113 @@ def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTI
         if grid is not None and rows and max(len(r.findall(_Q + "tc")) for r in rows) != len(grid.findall(_Q + "gridCol")):
             _fix_table_grid(tbl)
             changed = True
-    if next(root.iter(_Q + "vMerge"), None) is not None:
-        _fix_vmerge_order(root)
-        changed = True
     return changed
+
+
+# ─── schema order and table grids after docxtpl's tags (any template, any editor) ─────────────
+
+# CT_TcPr's children in schema order (ECMA-376 Part 1, 17.4.70). docxtpl's {% vm %} appends w:vMerge
+# after w:vAlign, {% colspan %}/{% hm %}/{% cellbg %} insert w:gridSpan/w:shd before w:tcW.
+_TCPR_ORDER = {name: i for i, name in enumerate(
+    ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar", "textDirection",
+     "tcFitText", "vAlign", "hideMark", "headers", "cellIns", "cellDel", "cellMerge", "tcPrChange"])}
+_SINGLE = {_Q + n for n in ("vMerge", "gridSpan", "shd", "hMerge")}
+
+
+def _tcpr_rank(el) -> int:
+    if isinstance(el.tag, str) and el.tag.startswith(_Q):
+        return _TCPR_ORDER.get(el.tag[len(_Q):], len(_TCPR_ORDER))
+    return len(_TCPR_ORDER)
+
+
+def order_cell_properties(root) -> bool:
+    """Put every ``w:tcPr``'s children in schema order; of a property docxtpl added twice (the
+    template's own w:vMerge and the tag's), keep the tag's (the last). True if anything moved."""
+    changed = False
+    for tcpr in root.iter(_Q + "tcPr"):
+        kids = list(tcpr)
+        seen: set[str] = set()
+        keep = []
+        for el in reversed(kids):
+            if el.tag in _SINGLE:
+                if el.tag in seen:
+                    continue
+                seen.add(el.tag)
+            keep.append(el)
+        keep.reverse()
+        ordered = sorted(keep, key=_tcpr_rank)
+        if ordered != kids:
+            for el in kids:
+                tcpr.remove(el)
+            tcpr.extend(ordered)
+            changed = True
+    return changed
+
+
+def fix_table_grids(root) -> bool:
+    """docxtpl's ``fix_tables``: after a ``{%tc %}`` column loop a row may have more or fewer cells
+    than the table grid has columns; the grid gets columns added (the table keeps its width, every
+    column scaled) or removed (their width shared out), as docxtpl does. True if a grid changed."""
+    changed = False
+    w_attr, val = _Q + "w", _Q + "val"
+
+    def width(col) -> float:
+        try:
+            return float(col.get(w_attr) or 0)
+        except ValueError:
+            return 0.0
+
+    def span(cell) -> int:
+        gs = cell.find(f"{_Q}tcPr/{_Q}gridSpan")
+        try:
+            return int(gs.get(val)) if gs is not None else 1
+        except (TypeError, ValueError):
+            return 1
+
+    for t in root.iter(_Q + "tbl"):
+        grid = t.find(_Q + "tblGrid")
+        if grid is None:
+            continue
+        columns = grid.findall(_Q + "gridCol")
+        rows = list(t.iter(_Q + "tr"))
+        to_add = 0
+        for r in rows:
+            cells = r.findall(_Q + "tc")
+            if len(columns) + to_add < len(cells):
+                to_add = len(cells) - len(columns)
+        if to_add > 0 and columns:
+            total = sum(width(c) for c in columns)
+            if total > 0:
+                old_average = total / len(columns)
+                new_average = total / (len(columns) + to_add)
+                for c in columns:
+                    c.set(w_attr, str(int(width(c) * new_average / old_average)))
+                for _ in range(to_add):
+                    etree.SubElement(grid, _Q + "gridCol", {w_attr: str(int(new_average))})
+                changed = True
+        columns = grid.findall(_Q + "gridCol")
+        widest = max((sum(span(c) for c in r.findall(_Q + "tc")) for r in rows), default=0)
+        to_remove = len(columns) - widest
+        if widest and to_remove > 0:
+            removed = 0.0
+            for c in columns[-to_remove:]:
+                removed += width(c)
+                grid.remove(c)
+            left = grid.findall(_Q + "gridCol")
+            extra = int(removed / len(left)) if left else 0
+            for c in left:
+                c.set(w_attr, str(int(width(c) + extra)))
+            changed = True
+    return changed
+
+
+_ZOOM = re.compile(rb"<w:zoom\b([^>]*?)(/?)>")
+
+
+def settings_zoom(data: bytes) -> bytes:
+    """``w:zoom`` requires ``w:percent`` (python-docx's default settings.xml has only ``w:val``)."""
+    def fix(m):
+        if b"w:percent=" in m.group(1):
+            return m.group(0)
+        return b"<w:zoom" + m.group(1) + b' w:percent="100"' + m.group(2) + b">"
+    return _ZOOM.sub(fix, data, count=1)

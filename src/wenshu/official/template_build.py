@@ -274,13 +274,21 @@ class Builder:
         write_template(buf.getvalue(), path, title)
 
 
-def write_template(docx_bytes: bytes, path: Path, title: str) -> None:
-    """Normalise a python-docx package so the committed template is byte-reproducible.
+def write_template(docx_bytes: bytes, path: Path, title: str, kind: str | None = None) -> None:
+    """Normalise a python-docx package so the committed template is byte-reproducible and valid.
 
-    Fixed zip metadata and core properties; python-docx's sample thumbnail dropped.
+    Fixed zip metadata and core properties; python-docx's sample thumbnail dropped; the template's
+    kind stored in its document properties (custom property 文书类型 and core 类别, see templates.py;
+    ``kind`` defaults to the kind whose built-in file name ``path`` has); ``w:zoom`` given its required
+    ``w:percent``; every font the styles and parts use listed in ``fontTable.xml`` with its charset and
+    替代 name (``w:altName``), as Word lists them.
     """
+    from wenshu.official.fixups import settings_zoom
+    from wenshu.templates import add_kind_property, kind_from_name
+
+    kind = kind or kind_from_name(path)
     zin = zipfile.ZipFile(io.BytesIO(docx_bytes))
-    entries = []
+    parts: dict[str, bytes] = {}
     for name in zin.namelist():
         data = zin.read(name)
         if name == "docProps/thumbnail.jpeg":
@@ -290,12 +298,63 @@ def write_template(docx_bytes: bytes, path: Path, title: str) -> None:
         if name == "[Content_Types].xml":
             data = data.replace(b'<Default Extension="jpeg" ContentType="image/jpeg"/>', b"")
         if name == "docProps/core.xml":
-            data = core_xml(title=title, subject="wenshu 公文模板（GB/T 9704-2012）", creator="wenshu")
-        entries.append((name, data))
-    entries.sort(key=lambda e: e[0] != "[Content_Types].xml")
+            category = None
+            if kind:
+                from wenshu.templates import _kinds
+
+                category = _kinds()[kind][1]
+            data = core_xml(title=title, subject="wenshu 公文模板（GB/T 9704-2012）", creator="wenshu", category=category)
+        if name == "word/settings.xml":
+            data = settings_zoom(data)
+        parts[name] = data
+    if "word/fontTable.xml" in parts:
+        parts["word/fontTable.xml"] = font_table(parts)
+    if kind:
+        parts = add_kind_property(parts, kind)
+    entries = sorted(parts.items(), key=lambda e: (e[0] != "[Content_Types].xml", e[0] == "docProps/custom.xml"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_zip(f, entries, level=COMPRESS_LEVEL)
+
+
+# Fonts the 公文 settings name (gbt9704.FontSpec): their Word 替代 name is the first alternate
+# (仿宋_GB2312 → 仿宋, 黑体 → SimHei ...).
+_SPECS = {f.name: f for f in (gb.FANGSONG, gb.XIAOBIAOSONG, gb.HEITI, gb.KAITI, gb.SONGTI)}
+_SANS = {gb.HEITI.name}
+_RFONTS = re.compile(rb"<w:rFonts\b[^>]*>")
+_FONT_ATTRS = re.compile(rb'w:(?:ascii|hAnsi|eastAsia|cs)="([^"]+)"')
+
+
+def font_table(parts: dict[str, bytes]) -> bytes:
+    """``word/fontTable.xml`` listing every font used by styles, numbering and the templated parts.
+
+    Fonts already listed keep their entries; each missing one is added with ``w:altName`` (the
+    substitute Word uses when the font is missing), ``w:charset`` (86 = GB2312 for Chinese fonts) and
+    ``w:family``/``w:pitch``.
+    """
+    used: list[str] = []
+    for name in sorted(parts, key=lambda n: (n != "word/styles.xml", n)):
+        if name.startswith("word/") and name.endswith(".xml") and name != "word/fontTable.xml":
+            for el in _RFONTS.finditer(parts[name]):
+                for m in _FONT_ATTRS.finditer(el.group(0)):
+                    font = m.group(1).decode("utf-8")
+                    if font not in used:
+                        used.append(font)
+    table = parts["word/fontTable.xml"].decode("utf-8")
+    listed = set(re.findall(r'<w:font w:name="([^"]+)"', table))
+    added = []
+    for font in used:
+        if font in listed:
+            continue
+        cjk = not font.isascii()
+        spec = _SPECS.get(font)
+        alt = f'<w:altName w:val="{spec.alternates[0]}"/>' if spec and spec.alternates else ""
+        family = "modern" if font in _SANS else ("roman" if cjk else "auto")
+        added.append(f'<w:font w:name="{font}">{alt}<w:charset w:val="{"86" if cjk else "00"}"/>'
+                     f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>')
+    if added:
+        table = table.replace("</w:fonts>", "".join(added) + "</w:fonts>")
+    return table.encode("utf-8")
 
 
 # ─── the templates ──────────────────────────────────────────────────────────────────────────────

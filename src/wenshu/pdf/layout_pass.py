@@ -481,16 +481,22 @@ def plan_corrections(m: Measurement, facts: DocxFacts, root) -> list[str]:
     return done
 
 
-def check_and_correct(pool, docx: Path, pdf: Path):
+def check_and_correct(pool, docx: Path, pdf: Path, work: Path | None = None):
     """Convert ``docx`` to ``pdf`` through ``pool``, measure, correct the .docx and convert again as
-    needed. Returns the last conversion result with ``.layout`` (a LayoutReport) attached."""
+    needed. Returns the last conversion result with ``.layout`` (a LayoutReport) and ``.docx`` (the
+    file the PDF was made from) attached.
+
+    ``work``: write the corrected .docx there and leave ``docx`` as it is (the batch records the
+    corrected file in its journal before renaming it into place); without it ``docx`` itself is
+    replaced (atomically)."""
     res = pool.convert(docx, pdf)
     report = LayoutReport()
-    res.layout = report
+    res.layout, res.docx = report, Path(docx)
     if not res.ok:
         return res
     data = Path(docx).read_bytes()
     facts = read_docx(data)
+    target = Path(work) if work is not None else Path(docx)
     for _round in range(MAX_ROUNDS + 1):
         m = measure(pdf, facts)
         report.pages, report.imprint_page = m.pages, m.imprint_page
@@ -500,11 +506,11 @@ def check_and_correct(pool, docx: Path, pdf: Path):
             break
         extra = _blank_footer_parts(zipfile.ZipFile(io.BytesIO(data))) if any("不编页码" in d for d in done) else None
         data = _rewrite(data, root, extra)
-        _atomic_replace(Path(docx), data)
+        _atomic_replace(target, data)
         report.corrections += done
         report.docx_changed = True
-        res = pool.convert(docx, pdf)
-        res.layout = report
+        res = pool.convert(target, pdf)
+        res.layout, res.docx = report, target
         if not res.ok:
             report.status = UNVERIFIED
             return res
@@ -548,14 +554,15 @@ def _atomic_replace(path: Path, data: bytes) -> None:
 
 
 def convert_many(pool, pairs, progress=None):
-    """``check_and_correct`` for many documents, using every worker of the pool."""
+    """``check_and_correct`` for many (docx, pdf[, work]) items, using every worker of the pool;
+    ``progress`` is called in the calling thread, once per document as it finishes."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     if not pairs:
         return []
     results = [None] * len(pairs)
     with ThreadPoolExecutor(max_workers=2 * pool.workers, thread_name_prefix="wenshu-layout") as ex:
-        futs = {ex.submit(check_and_correct, pool, d, p): i for i, (d, p) in enumerate(pairs)}
+        futs = {ex.submit(check_and_correct, pool, *item): i for i, item in enumerate(pairs)}
         for fut in as_completed(futs):
             r = fut.result()
             results[futs[fut]] = r

@@ -13,7 +13,12 @@ Design (see docs/PDF与字体.md):
   A worker is also restarted after ``restart_after`` conversions or when its RSS passes a limit.
 * Shutdown kills each process group (SIGTERM, then SIGKILL) and removes the temp directory — from
   ``close()``, the context manager, ``atexit`` and SIGTERM/SIGHUP handlers. If our process dies
-  without cleaning up, each helper sees EOF on stdin and kills its soffice.
+  without cleaning up (``kill -9``, the OOM killer, a closed SSH session), a small *reaper* process
+  started with the pool (its own session; it reads the process groups to kill on a pipe from us)
+  sees the pipe close, kills every LibreOffice and helper process and removes the temp directory;
+  each helper also watches its parent and kills its soffice when the parent goes. A temp directory
+  whose owner is dead (reaper killed too) is cleaned when the next pool starts
+  (:func:`sweep_stale_folders`).
 * Output is written to a temp file next to the target and renamed into place. Volatile bytes
   (``/CreationDate``, ``/ID``, ``/DocChecksum``) are rewritten from the input so the same .docx gives
   byte-identical PDFs.
@@ -527,6 +532,22 @@ def main():
                 return
             time.sleep(0.5)
 
+    def watch_parent(parent):
+        # our parent gone (kill -9) while we wait on LibreOffice: stdin EOF is not seen then
+        import threading
+        def run():
+            while True:
+                time.sleep(0.3)
+                if os.getppid() != parent:
+                    try:
+                        os.killpg(office_pgid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                    os._exit(7)
+        threading.Thread(target=run, daemon=True).start()
+
+    watch_parent(os.getppid())
+
     try:
         import uno
         from com.sun.star.beans import PropertyValue
@@ -627,8 +648,138 @@ def main():
     return 0
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        code = main()
+    except BaseException:  # a broken pipe to our parent, anything: never leave LibreOffice behind
+        try:
+            os.killpg(int(sys.argv[2]), signal.SIGKILL)
+        except (OSError, IndexError, ValueError):
+            pass
+        code = 8
+    sys.exit(code)
 '''
+
+
+# ─── the reaper: cleans up after a pool whose process died (stdlib only, our own interpreter) ────
+
+REAPER_SOURCE = r'''
+import os, shutil, signal, sys
+root = sys.argv[1]
+groups = set()
+for line in sys.stdin:
+    line = line.strip()
+    if line[:1] == "+" and line[1:].isdigit():
+        groups.add(int(line[1:]))
+    elif line[:1] == "-" and line[1:].isdigit():
+        groups.discard(int(line[1:]))
+# end of input: the pool closed, or the process that owned it is dead
+for g in groups:
+    try:
+        os.killpg(g, signal.SIGKILL)
+    except OSError:
+        pass
+me = str(os.getpid())
+for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+    if not pid.isdigit() or pid == me:
+        continue
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            cmd = f.read()
+    except OSError:
+        continue
+    if root.encode() in cmd:
+        try:
+            os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+shutil.rmtree(root, ignore_errors=True)
+'''
+
+
+def _start_time(pid: int) -> str | None:
+    """Start time of a process (field 22 of /proc/PID/stat): with the pid, names it uniquely."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        return stat[stat.rfind(b")") + 2:].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _users_of(folder: Path) -> list[int]:
+    """Live processes of this user whose command line names ``folder`` (soffice, helpers, reaper)."""
+    key = str(folder).encode()
+    found = []
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return found
+    for pid in pids:
+        if pid == os.getpid():
+            continue
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != os.getuid():
+                continue
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read()
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                state = f.read()
+        except OSError:
+            continue
+        if key in cmd and state[state.rfind(b")") + 2:][:1] != b"Z":
+            found.append(pid)
+    return found
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+        return int(stat[stat.rfind(b")") + 2:].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def sweep_stale_folders(tmp: Path | None = None, min_age: float = 10.0) -> list[Path]:
+    """Remove the temp folders (``wenshu-pdf-*``) of pools whose process is dead, and stop what still
+    runs in them. A folder names its owner (pid and start time, file ``owner``); a folder without
+    one (an older wenshu) is stale when nothing uses it, or only orphans do. Returns what was removed."""
+    tmp = Path(tmp or tempfile.gettempdir())
+    removed = []
+    try:
+        folders = [d for d in tmp.glob("wenshu-pdf-*") if d.is_dir() and d.stat().st_uid == os.getuid()]
+    except OSError:
+        return removed
+    for d in folders:
+        try:
+            owner = (d / "owner").read_text(encoding="ascii").split()
+        except (OSError, UnicodeDecodeError):
+            owner = []
+        users = _users_of(d)
+        if len(owner) == 2 and owner[0].isdigit():
+            if _start_time(int(owner[0])) == owner[1]:
+                continue  # its pool is alive
+        else:
+            # An older wenshu (no owner file): stale only if what runs in it is orphaned (its process
+            # is gone), or if nothing has run in it for an hour.
+            try:
+                age = time.time() - d.stat().st_mtime
+            except OSError:
+                continue
+            if age < min_age:
+                continue  # being set up right now
+            if users and any(_ppid(p) not in (1, None) and _ppid(p) not in users for p in users):
+                continue  # still run by its process
+            if not users and age < 3600:
+                continue
+        for pid in users:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+    return removed
 
 
 # ─── one worker ───────────────────────────────────────────────────────────────────────────────────
@@ -903,7 +1054,11 @@ class PdfPool:
         self.max_rss = max_rss_mb * 1024 * 1024
         self.start_timeout = start_timeout
         self.uno_python = find_uno_python(self.soffice) if use_uno else None
+        sweep_stale_folders()
         self.root = Path(tempfile.mkdtemp(prefix="wenshu-pdf-"))
+        (self.root / "owner").write_text(f"{os.getpid()} {_start_time(os.getpid()) or ''}", encoding="ascii")
+        self._reaper_lock = threading.Lock()
+        self._reaper = self._start_reaper()
         self.helper_path = self.root / "wenshu_uno_helper.py"
         self.helper_path.write_text(HELPER_SOURCE, encoding="utf-8")
         self.fontconfig_file = write_fontconfig(self.root / "fontconfig")
@@ -921,6 +1076,39 @@ class PdfPool:
         self.restarts = 0
         _install_handlers()
         _LIVE_POOLS.add(self)
+
+    def _start_reaper(self) -> subprocess.Popen | None:
+        """The process that cleans up if ours dies (see the module docstring)."""
+        try:
+            return subprocess.Popen([sys.executable, "-I", "-c", REAPER_SOURCE, str(self.root)],
+                                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True, close_fds=True)
+        except OSError:
+            return None  # without it, the helpers' own watch and the next start's sweep remain
+
+    def _tell_reaper(self, line: str) -> None:
+        r = self._reaper
+        if r is None or r.stdin is None:
+            return
+        with self._reaper_lock:
+            try:
+                os.write(r.stdin.fileno(), (line + "\n").encode())
+            except (OSError, ValueError):
+                pass
+
+    def _stop_reaper(self) -> None:
+        r, self._reaper = self._reaper, None
+        if r is None:
+            return
+        try:
+            r.stdin.close()
+        except (OSError, ValueError):
+            pass
+        try:
+            r.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            r.kill()
+            r.wait()
 
     # -- public --
     def __enter__(self) -> PdfPool:
@@ -1024,6 +1212,7 @@ class PdfPool:
             kill_group(pgid, grace=0.2)
             self._unregister_pgid(pgid)
         shutil.rmtree(self.root, ignore_errors=True)
+        self._stop_reaper()
         _LIVE_POOLS.discard(self)
 
     def office_pgids(self) -> list[int]:
@@ -1168,10 +1357,12 @@ class PdfPool:
 
     def _register_pgid(self, pgid: int) -> None:
         self._pgids.add(pgid)
+        self._tell_reaper(f"+{pgid}")
         with _LIVE_LOCK:
             _LIVE_PGIDS.add(pgid)
 
     def _unregister_pgid(self, pgid: int) -> None:
         self._pgids.discard(pgid)
+        self._tell_reaper(f"-{pgid}")
         with _LIVE_LOCK:
             _LIVE_PGIDS.discard(pgid)

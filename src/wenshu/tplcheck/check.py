@@ -674,48 +674,51 @@ def _key(tag: str) -> str:
 
 _SYNTAX_CN = [
     (r"unexpected char '(.+?)'", "有无法识别的字符 {0}（全角符号？）"),
-    (r"unexpected '(.+?)'", "此处不应出现 {0}"),
+    (r"unexpected end of template.*?innermost block that needs to be closed is '(\w+)'",
+     "{0} 没有结束（缺少 end{0}）"),
+    (r"encountered unknown tag '(end\w+)'.*?innermost block that needs to be closed is '(\w+)'",
+     "{0} 与前面的 {1} 不配对（{1} 要用 end{1} 结束）"),
+    (r"encountered unknown tag '(end\w+)'", "多余的 {0}：前面没有对应的开始标签"),
+    (r"encountered unknown tag '(.+?)'", "不认识的语句“{0}”"),
+    (r"unexpected end of template", "标签不完整"),
+    (r"unexpected end of string", "引号没有配对"),
     (r"expected token 'end of print statement', got '(.+?)'", "{{{{ }}}} 里多了“{0}”（少了运算符、点或过滤器的竖线？）"),
     (r"expected token 'end of statement block', got '(.+?)'", "语句里多了“{0}”"),
     (r"expected token 'in', got '(.+?)'", "for 语句应为“for 变量 in 列表”，这里是“{0}”"),
-    (r"Expected an expression, got '(.+?)'", "这里应有一个字段或值，却是“{0}”"),
-    (r"unexpected end of template", "标签不完整"),
-    (r"unexpected end of string", "引号没有配对"),
-    (r"Encountered unknown tag '(.+?)'", "不认识的语句“{0}”"),
+    (r"expected token '(.+?)', got '(.+?)'", "此处应为“{0}”，却是“{1}”"),
+    (r"expected an expression, got 'end of print statement'", "{{{{ }}}} 里没有字段"),
+    (r"expected an expression, got '(.+?)'", "这里应有一个字段或值，却是“{0}”"),
+    (r"tag name expected", "{{% %}} 里没有语句（如 if、for、endif）"),
+    (r"expected name or number", "点号后面应是字段名"),
+    (r"unexpected '(.+?)'", "此处不应出现 {0}"),
+    (r"block '(.+?)' defined twice", "“{0}”定义了两次"),
 ]
 
 
 def explain_syntax(msg: str) -> str:
+    """Jinja's syntax message in Chinese (Jinja's English is never shown)."""
     for pat, cn in _SYNTAX_CN:
-        m = re.search(pat, msg)
+        m = re.search(pat, msg, flags=re.I | re.S)
         if m:
-            return cn.format(*m.groups()) + f"（{msg}）"
-    return msg
+            return cn.format(*m.groups())
+    return "标签写法有误，无法识别（检查括号、引号是否成对，字段名和运算符是否写错）"
 
 
 # ─── public API ───────────────────────────────────────────────────────────────────────────────
 
 
 def detect_kind(path: Path) -> str | None:
-    """The kind whose template file name (or key) matches ``path``'s name."""
-    from wenshu.documents import REGISTRY
+    """The template's kind: the 文书类型 stored in its document properties, else its file name
+    (wenshu.templates.template_kind)."""
+    from wenshu.templates import template_kind
 
-    name = Path(path).name
-    stem = Path(path).stem
-    for key, k in REGISTRY.items():
-        if name == k.template or stem == key or stem == Path(k.template).stem:
-            return key
-    # an annotated or edited copy: "notice.annotated.docx", "notice-修改.docx"
-    for key, k in REGISTRY.items():
-        if stem.startswith(Path(k.template).stem + ".") or stem.startswith(Path(k.template).stem + "-"):
-            return key
-    return None
+    return template_kind(Path(path))
 
 
 def check_template(path: Path, kind: str | None = None) -> list[Problem]:
     """Check a docxtpl template: syntax, Word's damage, fields against ``kind``'s context model, layout.
 
-    ``kind`` None: detected from the file name (a registered kind's template name); if that fails,
+    ``kind`` None: the kind stored in the template's document properties, else the file name; if that fails,
     fields are not checked and a ``tpl.no-kind`` warning says so. Raises ``UsageError`` for an unknown
     kind or a missing file. Returns every problem (errors and warnings), in document order.
     """

@@ -1,4 +1,4 @@
-"""The paragraphs of a .docx part as a template author sees them.
+"""Locating template problems in a .docx part (the paragraph numbering itself is engine/paragraphs.py).
 
 Shared by the checker (which reports "正文 第12段") and the annotator (which puts a Word comment on
 that same paragraph), so both count paragraphs the same way: every ``w:p`` of the part in document
@@ -10,19 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
-
-from wenshu.engine.template import part_label
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
+from wenshu.engine.paragraphs import NS, PARA_START, W, Para, mark, paragraphs, part_label, q  # noqa: F401 (re-exported)
 
 # The parts wenshu renders (engine/template.py TEMPLATED_PART), in a stable order: 正文 first.
 TEMPLATED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
-
-
-def q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 def part_order(name: str) -> tuple:
@@ -40,86 +31,6 @@ def label_to_part(label: str) -> str | None:
         return None
     base = {"正文": "document", "页眉": "header", "页脚": "footer", "脚注": "footnotes", "尾注": "endnotes"}[m.group(1)]
     return f"word/{base}{m.group(2)}.xml"
-
-
-@dataclass
-class Para:
-    part: str
-    index: int  # 1-based within the part
-    el: etree._Element
-    text: str  # visible text (w:t of this paragraph, not of nested text-box paragraphs)
-    tc: etree._Element | None = None
-    tr: etree._Element | None = None
-    tbl: etree._Element | None = None
-    table_pos: tuple[int, int, int] | None = None  # (table no., row no., column no.), 1-based
-    deleted_text: str = ""  # w:delText (tracked deletions): invisible, but docxtpl still sees it
-
-    @property
-    def label(self) -> str:
-        return part_label(self.part)
-
-    @property
-    def where(self) -> str:
-        s = f"{self.label} 第{self.index}段"
-        if self.table_pos:
-            t, r, c = self.table_pos
-            s += f"（表格{t} 第{r}行第{c}列）"
-        return s
-
-
-def _own(el: etree._Element, p: etree._Element) -> bool:
-    """True if the nearest w:p ancestor of ``el`` is ``p``."""
-    for anc in el.iterancestors(q("p")):
-        return anc is p
-    return False
-
-
-def paragraphs(part: str, root: etree._Element) -> list[Para]:
-    tables: dict[int, int] = {}
-    out: list[Para] = []
-    for i, p in enumerate(root.iter(q("p")), start=1):
-        chunks, deleted = [], []
-        for el in p.iter(q("t"), q("tab"), q("delText")):
-            if not _own(el, p):
-                continue
-            if el.tag == q("t"):
-                chunks.append(el.text or "")
-            elif el.tag == q("tab"):
-                if el.getparent() is not None and el.getparent().tag == q("r"):
-                    chunks.append("\t")
-            else:
-                deleted.append(el.text or "")
-        para = Para(part, i, p, "".join(chunks), deleted_text="".join(deleted))
-        tc = next(p.iterancestors(q("tc")), None)
-        if tc is not None:
-            tr = tc.getparent()
-            tbl = tr.getparent() if tr is not None else None
-            para.tc, para.tr, para.tbl = tc, tr, tbl
-            if tbl is not None and tbl.tag == q("tbl"):
-                key = id(tbl)
-                if key not in tables:
-                    tables[key] = len(tables) + 1
-                rows = [r for r in tbl if r.tag == q("tr")]
-                cells = [c for c in tr if c.tag == q("tc")]
-                para.table_pos = (tables[key], rows.index(tr) + 1 if tr in rows else 0,
-                                  cells.index(tc) + 1 if tc in cells else 0)
-        out.append(para)
-    return out
-
-
-def mark(text: str, start: int | None = None, end: int | None = None, width: int = 36) -> str:
-    """The paragraph text with 【】 around text[start:end], shortened around the mark."""
-    if start is None or end is None:
-        s = text.strip()
-        return s if len(s) <= 2 * width else s[: 2 * width] + "…"
-    head, mid, tail = text[:start], text[start:end], text[end:]
-    if len(head) > width:
-        head = "…" + head[-width:]
-    if len(tail) > width:
-        tail = tail[:width] + "…"
-    if len(mid) > 3 * width:
-        mid = mid[: 3 * width] + "…"
-    return f"{head}【{mid}】{tail}"
 
 
 @dataclass
