@@ -13,7 +13,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, Discriminator, Field, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (AfterValidator, BeforeValidator, Discriminator, Field, Tag, ValidationInfo, WithJsonSchema,
+                      field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
 from wenshu.models.base import WenshuModel
@@ -31,7 +32,45 @@ def _balanced_emphasis(text: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_balanced_emphasis)]
-Cell = Union[str, int, Decimal]
+
+
+def _cell_text(v: Any) -> Any:
+    """A table cell is text: a number is kept as written (3650.00 stays "3650.00", 5 is "5")."""
+    if isinstance(v, bool):
+        raise PydanticCustomError("cell", "单元格请写文字或数字，不写是非值", {})
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, float):
+        return format(Decimal(repr(v)), "f")
+    return v
+
+
+def _as_groups(v: Any) -> Any:
+    """主送机关 written flat ([甲, 乙]: one category each) is the grouped form [[甲], [乙]]: both print
+    "甲，乙：", so the data means the same whichever way it was written."""
+    if isinstance(v, list) and all(isinstance(x, str) for x in v):
+        return [[x] for x in v]
+    return v
+
+
+def _as_lines(v: Any) -> Any:
+    """One 附注 written as a text is a list of one."""
+    if v is None:
+        return []
+    return [v] if isinstance(v, str) else v
+
+
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+# A table cell: text, or a number written as a number (kept as its text).
+Cell = Annotated[str, BeforeValidator(_cell_text), WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}]})]
+# 主送机关: a flat list of categories or a list of groups (stored as groups).
+RecipientGroups = Annotated[list[list[str]], BeforeValidator(_as_groups),
+                            WithJsonSchema({"anyOf": [_STRINGS, {"type": "array", "items": _STRINGS}]})]
+# 附注: one text or several (stored as a list, one line each).
+NoteLines = Annotated[list[str], BeforeValidator(_as_lines),
+                      WithJsonSchema({"anyOf": [{"type": "string"}, _STRINGS, {"type": "null"}]})]
 
 
 class BodyTable(WenshuModel):
@@ -49,9 +88,6 @@ class BodyTable(WenshuModel):
                 raise PydanticCustomError(
                     "columns", "表格第{i}行有{n}格，表头有{m}列；每行格数应与表头相同",
                     {"i": i, "n": len(r), "m": len(self.headers)})
-            for c in r:
-                if isinstance(c, bool):
-                    raise PydanticCustomError("cell", "表格第{i}行含有是非值；单元格请写文字或数字", {"i": i})
         return self
 
 
@@ -160,7 +196,7 @@ class NoticeFile(WenshuModel):
     direction: Direction = Field(default="下行文", title="行文方向", description="下行文、上行文或平行文；上行文标注签发人（7.2.6）")
     signers: list[str] = Field(default_factory=list, title="签发人", description="上行文的签发人姓名，按签发顺序（7.2.6）")
     title: str = Field(title="标题", description="发文机关+关于+事由+的通知", min_length=6)
-    recipients: list[str] | list[list[str]] | None = Field(default=None, title="主送机关", description="省略时使用 district.yaml 的默认主送机关；可按类分组：[[某管理区, 各街道办事处], [区直各部门]]")
+    recipients: RecipientGroups | None = Field(default=None, title="主送机关", description="省略时使用 district.yaml 的默认主送机关；可按类分组：[[某管理区, 各街道办事处], [区直各部门]]")
     body: list[BodyItem] = Field(title="正文", description="通知正文段落；也可以是 table（表格）或 page_break（分页）；**文字** 为强调", min_length=1)
     sections: list[Section] = Field(default_factory=list, title="正文小节", description="结构化正文（可选）")
     closing: list[Text] = Field(default_factory=list, title="结束语", description="各小节之后的段落，如 特此通知。（可选）")
@@ -169,7 +205,7 @@ class NoticeFile(WenshuModel):
     signed_on: dt.date = Field(title="成文日期", description="YYYY-MM-DD")
     sealed: bool = Field(default=True, title="加盖印章", description="true：成文日期右空四字；false：不加盖印章的署名格式")
     signature: str | None = Field(default=None, title="发文机关署名", description="省略时使用机关全称；联合行文时为主办机关的署名")
-    note: str | list[str] | None = Field(default=None, title="附注", description="如 此件公开发布（不加括号，自动加圆括号）；多条附注写成列表，每条一行（7.3.6）")
+    note: NoteLines = Field(default_factory=list, title="附注", description="如 此件公开发布（不加括号，自动加圆括号）；多条附注写成列表，每条一行（7.3.6）")
     cc: list[list[str]] | None = Field(default=None, title="抄送机关", description="按组列出；省略时使用 district.yaml 的默认抄送；写 [] 表示不抄送")
     printer: str | None = Field(default=None, title="印发机关", description="省略时使用 district.yaml 的默认印发机关")
     printed_on: dt.date | None = Field(default=None, title="印发日期", description="省略时同成文日期")
@@ -209,9 +245,7 @@ class NoticeFile(WenshuModel):
     @property
     def notes(self) -> list[str]:
         """The 附注 as a list (one line each), whether written as one text or as a list."""
-        if self.note is None:
-            return []
-        return [self.note] if isinstance(self.note, str) else list(self.note)
+        return list(self.note)
 
     def advisories(self) -> list[tuple[tuple, str, str]]:
         """Warnings the data allows but the standard advises against: (location, code, message)."""
