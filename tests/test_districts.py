@@ -213,3 +213,28 @@ def test_the_scan_itself_finds_sentences(tmp_path):
 ])
 def test_the_document_scan_catches_what_a_reviewer_strikes_out(bad):
     assert any(rx.search(bad) for rx, _ in FORBIDDEN)
+
+
+def test_no_context_field_hides_behind_a_dict_method():
+    """A template reads ``g.entries`` the same way in wenshu and in plain docxtpl/Jinja, where
+    ``g.items`` would be the dict's own method."""
+    from wenshu.documents import REGISTRY
+    from wenshu.documents.base import Ctx
+
+    clashes = []
+    seen: set[type] = set()
+
+    def walk(model: type) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, f in model.model_fields.items():
+            if hasattr(dict, name):
+                clashes.append(f"{model.__name__}.{name}")
+            for sub in getattr(f.annotation, "__args__", ()) + (f.annotation,):
+                if isinstance(sub, type) and issubclass(sub, Ctx):
+                    walk(sub)
+
+    for kind in REGISTRY.values():
+        walk(kind.context_model)
+    assert not clashes, clashes

@@ -94,7 +94,7 @@ class ResultUse(Ctx):
 class SuggestionGroup(Ctx):
     label: str = Field(title="序号", description="（一）（二）……")
     area: str = Field(title="方面", description="如 投资规模方面")
-    items: list[Item] = Field(title="建议", description="已编号的条目")
+    entries: list[Item] = Field(title="建议", description="已编号的条目")
 
 
 class Paragraphs(Ctx):
@@ -201,7 +201,7 @@ def build(ds, analysis) -> list[DocJob]:
                        ("management", r.suggestions_management), ("growth", r.suggestions_growth)):
         if items:
             groups.append(SuggestionGroup(label=fmt.heading_ordinal(2, len(groups) + 1),
-                                          area=w.phrase(f"annual.suggestions.{key}"), items=numbered(items)))
+                                          area=w.phrase(f"annual.suggestions.{key}"), entries=numbered(items)))
     counts = {c: 0 for c in ("红灯", "黄灯", "绿灯", "不适用")}
     for k, v in d.all.lights.items():
         counts[k] = v

@@ -30,7 +30,7 @@ class ScoreLine(Ctx):
     department: str = Field(title="部门", description="部门简称")
     score: str = Field(title="得分", description="督办考评得分")
     logins: str = Field(title="平台登录", description="该项得分率")
-    items: str = Field(title="事项办理", description="按时办结率")
+    handling: str = Field(title="事项办理", description="按时办结率")
     warnings: str = Field(title="预警处置", description="处置率")
     report: str = Field(title="两算报送", description="得分率；不承担报送任务为“—”")
     evaluations: str = Field(title="评价报送", description="得分率")
@@ -40,7 +40,7 @@ class ScoreLine(Ctx):
 class RuleFacts(Ctx):
     logins: str = Field(title="平台登录分值", description="如 25")
     min_logins: int = Field(title="每周应登录次数", description="如 1")
-    items: str = Field(title="事项办理分值", description="如 30")
+    handling: str = Field(title="事项办理分值", description="如 30")
     warnings: str = Field(title="预警处置分值", description="如 20")
     report: str = Field(title="两算报送分值", description="如 15")
     late_report: str = Field(title="逾期报送得分率", description="如 50%")
@@ -72,7 +72,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
     by_month = {(m.year, m.month): m for m in analysis.supervision}
     sr = analysis.rules.supervision
     rule = RuleFacts(logins=fmt.number(sr.weights.logins), min_logins=sr.criticise.min_logins_per_week,
-                     items=fmt.number(sr.weights.items), warnings=fmt.number(sr.weights.warnings),
+                     handling=fmt.number(sr.weights.items), warnings=fmt.number(sr.weights.warnings),
                      report=fmt.number(sr.weights.settlement_report), late_report=fmt.percent(sr.late_report_score, 0),
                      evaluations=fmt.number(sr.weights.evaluations))
     for sup in ds.supervision:
@@ -104,7 +104,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
             scores.append(ScoreLine(
                 rank=str(d.rank) if d.rank else fmt.MISSING, department=d.department,
                 score=str(d.score_display) if d.score_display is not None else fmt.MISSING,
-                logins=_pct(d.item("logins").rate), items=_pct(d.item("items").rate), warnings=_pct(d.item("warnings").rate),
+                logins=_pct(d.item("logins").rate), handling=_pct(d.item("items").rate), warnings=_pct(d.item("warnings").rate),
                 report=_pct(d.item("settlement_report").rate), evaluations=_pct(d.item("evaluations").rate), result=res))
         kind = "criticism" if criticise else "commendation"
         period = YearMonth(sup.year, sup.month)

@@ -692,7 +692,7 @@ def build_annual_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
     b.h1("八、有关建议和下一年度工作安排")
     b.ctl("{%p for g in suggestions %}")
     b.h2("{{ g.label }}{{ g.area }}。")
-    b.ctl("{%p for i in g.items %}")
+    b.ctl("{%p for i in g.entries %}")
     b.p("{{ i.label }}{{ i.text }}")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
@@ -752,11 +752,11 @@ def _bulletin(out: Path, s: Settings, criticise: bool) -> None:
     b.signature()
     annex_page(b, "附件", "{{ annex_title }}")
     b.loop_table(["排名", "部门", "得分", "平台登录", "事项办理", "预警处置", "两算报送", "评价报送", "结果"],
-                 ["{{ r.rank }}", "{{ r.department }}", "{{ r.score }}", "{{ r.logins }}", "{{ r.items }}",
+                 ["{{ r.rank }}", "{{ r.department }}", "{{ r.score }}", "{{ r.logins }}", "{{ r.handling }}",
                   "{{ r.warnings }}", "{{ r.report }}", "{{ r.evaluations }}", "{{ r.result }}"], "scores",
                  widths_mm=(10, 26, 14, 17, 17, 17, 17, 17, 21), centre=(0, 2, 3, 4, 5, 6, 7, 8), small=True)
     b.p("注：督办考评满分100分，其中平台登录{{ rule.logins }}分（每周登录平台不少于{{ rule.min_logins }}次的周数占比）、"
-        "事项办理{{ rule.items }}分（按时办结率）、预警处置{{ rule.warnings }}分（预警处置率）、"
+        "事项办理{{ rule.handling }}分（按时办结率）、预警处置{{ rule.warnings }}分（预警处置率）、"
         "两算报送{{ rule.report }}分（每月10日前报送上月进展得满分，逾期报送得该项分值的{{ rule.late_report }}，未报送不得分）、"
         "评价报送{{ rule.evaluations }}分（报送率）；当月不适用的事项不计分，其分值按比例分配给其他事项。"
         "表中各事项为得分率，“—”表示当月不适用。")
