@@ -213,7 +213,7 @@ def test_kill9_during_pdf_conversion_leaves_nothing_and_resume_gives_the_same_by
     ref = tmp_path / "ref"
     r = wenshu("batch", EXAMPLES, "-o", ref, "--as-of", AS_OF, *PDF_ARGS)
     assert r.returncode == 0, r.stderr
-    assert len(list(ref.rglob("*.pdf"))) == 13  # 11 copies, 2 booklets
+    assert len(list(ref.rglob("*.pdf"))) == 15  # 13 copies (three notices), 2 booklets
     out = tmp_path / "out"
     rng = random.Random(9704)
     for round_ in range(3):

@@ -32,7 +32,7 @@ def test_batch_kinds_by_chinese_name(run_cli, examples_copy, tmp_path):
 
 
 def test_render_by_chinese_name_and_item_by_project_name_or_code(run_cli, examples_copy, tmp_path):
-    code, out, err = run_cli("render", "通知", examples_copy, "-o", tmp_path / "n.docx")
+    code, out, err = run_cli("render", "通知", examples_copy, "--item", "港政办〔2024〕3号", "-o", tmp_path / "n.docx")
     assert code == 0, err
     assert "港政办〔2024〕3号" in docx_text(tmp_path / "n.docx")
 

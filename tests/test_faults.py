@@ -37,7 +37,7 @@ def test_read_only_output_folder(mountpoint, tmp_path):
     r = wenshu("batch", EXAMPLES, "-o", mountpoint / "out", "--as-of", AS_OF)
     assert r.returncode == 2
     assert "无法写入输出目录：所在文件系统是只读的" in r.stderr and "Traceback" not in r.stderr
-    r = wenshu("render", "notice", EXAMPLES, "-o", mountpoint / "n.docx")
+    r = wenshu("render", "notice", EXAMPLES, "--item", "港政办〔2024〕3号", "-o", mountpoint / "n.docx")
     assert r.returncode == 2 and "只读" in r.stderr and "Traceback" not in r.stderr
     assert not list(mountpoint.iterdir())
 

@@ -111,14 +111,15 @@ def test_numbers_prints_the_register_as_a_table_and_as_csv(run_cli, examples_cop
     row = next(line for line in lines if line.startswith("港投委办〔2025〕27号"))
     assert "2025年10月通报表彰" in row and "supervision/2025-10.yaml" in row and "2025年11月20日" in row
     numbers = [line.split()[0] for line in lines[1:-1]]
-    assert numbers == ["港政办〔2024〕3号"] + [f"港投委办〔2025〕{n}号" for n in range(21, 29)]
+    assert numbers == (["港政办〔2024〕3号"] + [f"港投委办〔2025〕{n}号" for n in range(21, 29)]
+                       + ["港发改〔2025〕41号", "港发改〔2025〕42号"])
     assert "由办公室另行印发" in next(line for line in lines if line.startswith("港投委办〔2025〕23号"))
 
     code, out, _ = run_cli("numbers", examples_copy, "--csv")
     assert code == 0 and out.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff"))))
     assert rows[0] == ["发文字号", "文书", "数据文件", "成文日期", "说明"]
-    assert len(rows) == 1 + 9
+    assert len(rows) == 1 + 11
     assert ["港投委办〔2025〕22号", "2025年8月通报批评", "supervision/2025-08.yaml", "2025年9月22日", "数据文件中写明"] in rows
 
 
@@ -131,8 +132,10 @@ def test_numbers_filters_by_organ_and_year(run_cli, examples_copy):
     assert "港政办〔2024〕3号" in out and "〔2025〕" not in out
     code, out, _ = run_cli("numbers", examples_copy, "--year", "２０２５", "--organ", "港投委办")
     assert code == 0 and out.count("港投委办〔2025〕") == 8
-    code, _, err = run_cli("numbers", examples_copy, "--organ", "港发改")
-    assert code == 2 and "没有发文机关“港发改”" in err and "港投委办" in err
+    code, out, _ = run_cli("numbers", examples_copy, "--organ", "港发改")
+    assert code == 0 and "共 2 个发文字号" in out and "港投委办" not in out
+    code, _, err = run_cli("numbers", examples_copy, "--organ", "港审计")
+    assert code == 2 and "没有发文机关“港审计”" in err and "港投委办" in err
     code, _, err = run_cli("numbers", examples_copy, "--year", "25")
     assert code == 2 and "--year" in err and "四位数字" in err
 

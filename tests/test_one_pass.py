@@ -151,7 +151,8 @@ def test_full_width_in_a_reference_matches_the_half_width_id(run_cli, examples_c
 
 
 def test_full_width_option_values(run_cli, examples_copy, tmp_path):
-    code, out, err = run_cli("render", "通知", examples_copy, "--as-of", "２０２５-11-30", "-o", tmp_path / "n.docx")
+    code, out, err = run_cli("render", "通知", examples_copy, "--item", "港政办〔2024〕3号", "--as-of", "２０２５-11-30",
+                             "-o", tmp_path / "n.docx")
     assert code == 0, err
 
 

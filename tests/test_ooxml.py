@@ -180,7 +180,7 @@ def test_render_error_names_the_paragraph_template_check_names(tmp_path):
 
 
 def test_template_that_does_not_compile_is_reported_as_template_check_reports_it(tmp_path):
-    path = F.copy_with(F.builtin("notice.docx"), tmp_path / "notice.docx", [F.UNCLOSED_IF_NOTE, F.P_IF_NO_SPACE])
+    path = F.copy_with(F.builtin("notice.docx"), tmp_path / "notice.docx", [F.UNCLOSED_FOR_NOTE, F.P_IF_NO_SPACE])
     with pytest.raises(TemplateError) as e:
         CompiledTemplate(path)
     engine = [(p.code, p.field_path) for p in e.value.problems]
@@ -290,8 +290,10 @@ def test_template_saved_by_libreoffice_and_renamed_still_works(tmp_path):
     r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--kinds", "notice", "--templates", tdir)
     assert r.returncode == 0, r.stderr
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["count"] == 1 and manifest["outputs"][0]["template"] == renamed.as_posix()
-    assert "港政办〔2024〕3号" in Docx(out / manifest["outputs"][0]["path"]).all_text()
+    # the three example notices, every one from the renamed template
+    assert manifest["count"] == 3 and {o["template"] for o in manifest["outputs"]} == {renamed.as_posix()}
+    source = next(o for o in manifest["outputs"] if o["key"] == "港政办〔2024〕3号")
+    assert "港政办〔2024〕3号" in Docx(out / source["path"]).all_text()
 
 
 @pytest.mark.parametrize("expr,words", [

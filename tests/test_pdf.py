@@ -83,7 +83,7 @@ def _render(kind: str, out: Path, *extra: str) -> Path:
 def samples(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("docx")
     return {
-        "notice": _render("notice", d / "notice.docx"),
+        "notice": _render("notice", d / "notice.docx", "--item", "港政办〔2024〕3号"),
         "tasks": _render("task_list", d / "tasks.docx", "--item", "2024-全区"),
     }
 
@@ -255,15 +255,24 @@ def test_booklet_with_three_documents(pool, converted, tmp_path):
 
     n, t = converted["notice"], converted["tasks"]
     items = [("关于印发工作方案的通知", n.pdf), ("2024年任务清单", t.pdf), ("工作方案（副本）", n.pdf)]
-    res = make_booklet("投资项目绩效综合评价文件汇编", items, tmp_path / "book.pdf", pool=pool)
+    res = make_booklet("投资项目绩效综合评价文件汇编", items, tmp_path / "book.pdf", pool=pool, sort=False)
     reader = PdfReader(str(res.out))
-    assert len(reader.pages) == res.pages == res.contents_pages + 2 * n.pages + t.pages
+    # printed double-sided: the contents and every document take an even number of pages (a blank
+    # page after an odd count), so each document starts on the front of a sheet
+    def even(k: int) -> int:
+        return k + k % 2
+
+    assert len(reader.pages) == res.pages == even(res.contents_pages) + 2 * even(n.pages) + even(t.pages)
     outline = reader.outline
     assert [o.title for o in outline] == [name for name, _ in items]
     starts = [reader.get_destination_page_number(o) + 1 for o in outline]
     assert starts == [e.start_page for e in res.entries]
-    assert starts == [res.contents_pages + 1, res.contents_pages + 1 + n.pages,
-                      res.contents_pages + 1 + n.pages + t.pages]
+    first = even(res.contents_pages) + 1
+    assert starts == [first, first + even(n.pages), first + even(n.pages) + even(t.pages)]
+    assert all(s % 2 == 1 for s in starts)
+    for e in res.entries:  # a blank page prints nothing
+        if e.pages % 2:
+            assert squash(pdftotext(res.out, e.start_page + e.pages, e.start_page + e.pages)) == ""
     contents = squash(pdftotext(res.out, 1, res.contents_pages))
     assert "目录" in contents
     for (name, _), start in zip(items, starts):

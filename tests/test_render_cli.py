@@ -50,7 +50,7 @@ def test_markup_characters_come_out_literally(tmp_path, run_cli, examples_copy):
 def test_missing_field_names_field_and_paragraph(tmp_path, run_cli, examples_copy):
     tpl = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "bad.docx", "{{ doc.title }}", "{{ doc.nmae }}")
     out = tmp_path / "x.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", tpl, "-o", out)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", tpl, "-o", out)
     assert code == 1
     assert "[render.undefined]" in err and "nmae" in err
     assert re.search(r"正文 第\d+段", err)
@@ -66,7 +66,7 @@ def test_missing_field_names_field_and_paragraph(tmp_path, run_cli, examples_cop
 def test_template_reaching_for_python_internals_fails(tmp_path, run_cli, examples_copy, expr):
     tpl = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "evil.docx", "{{ doc.title }}", expr)
     out = tmp_path / "x.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", tpl, "-o", out)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", tpl, "-o", out)
     assert code == 1
     assert "Traceback" not in err
     assert "[render." in err
@@ -77,10 +77,10 @@ def test_template_reaching_for_python_internals_fails(tmp_path, run_cli, example
 def test_existing_file_is_not_overwritten_without_force(tmp_path, run_cli, examples_copy):
     out = tmp_path / "n.docx"
     out.write_bytes(b"keep me")
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out)
     assert code == 2 and "已存在" in err and "--force" in err
     assert out.read_bytes() == b"keep me"
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out, "--force")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out, "--force")
     assert code == 0, err
     assert zipfile.is_zipfile(out)
 
@@ -107,7 +107,7 @@ def test_kinds_lists_all_seven(run_cli):
 def test_render_bad_data_is_located(tmp_path, run_cli, examples_copy):
     f = examples_copy / "notices" / "港政办〔2024〕3号.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("seq: 3", "seq: 三"), encoding="utf-8")
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", tmp_path / "n.docx")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", tmp_path / "n.docx")
     assert code == 1
     assert "港政办〔2024〕3号.yaml，第" in err and "[model.int_parsing]" in err
     assert not (tmp_path / "n.docx").exists()
@@ -120,7 +120,7 @@ def test_render_bad_data_is_located(tmp_path, run_cli, examples_copy):
 def test_runaway_or_broken_template_logic_is_stopped(tmp_path, run_cli, examples_copy, expr, code):
     tpl = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "loop.docx", "{{ doc.title }}", expr)
     out = tmp_path / "x.docx"
-    exit_code, _, err = run_cli("render", "notice", examples_copy, "--template", tpl, "-o", out)
+    exit_code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", tpl, "-o", out)
     assert exit_code == 1 and f"[{code}]" in err and "Traceback" not in err
     assert not out.exists()
 
@@ -132,19 +132,19 @@ def test_huge_output_and_slow_loops_are_bounded(tmp_path, run_cli, examples_copy
     monkeypatch.setattr(T, "MAX_RENDER_SECONDS", 2.0)
     big = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "big.docx", "{{ doc.title }}",
                           "{% for i in range(100000) %}{% for j in range(100000) %}xxxxxxxxxx{% endfor %}{% endfor %}")
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", big, "-o", tmp_path / "a.docx")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", big, "-o", tmp_path / "a.docx")
     assert code == 1 and "[render.too-large]" in err
     slow = edited_template(ROOT / "templates" / "notice.docx", tmp_path / "slow.docx", "{{ doc.title }}",
                            "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", slow, "-o", tmp_path / "b.docx")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", slow, "-o", tmp_path / "b.docx")
     assert code == 1 and "[render.timeout]" in err
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
 
 
 def test_missing_or_broken_template_file(tmp_path, run_cli, examples_copy):
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", tmp_path / "nope.docx", "-o", tmp_path / "a.docx")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", tmp_path / "nope.docx", "-o", tmp_path / "a.docx")
     assert code == 1 and "[template.missing]" in err and "模板文件不存在" in err
     (tmp_path / "not.docx").write_bytes(b"this is a .doc from 1997")
-    code, _, err = run_cli("render", "notice", examples_copy, "--template", tmp_path / "not.docx", "-o", tmp_path / "b.docx")
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "--template", tmp_path / "not.docx", "-o", tmp_path / "b.docx")
     assert code == 1 and "[template.not-docx]" in err and "另存为 .docx" in err
     assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()

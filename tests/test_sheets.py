@@ -341,6 +341,40 @@ def test_notice_level_jump_is_explained(examples_book, tmp_path, run_cli):
     assert code == 1 and "工作表“印发文件·正文小节”，第3行" in err and "层级“4”不对" in err
 
 
+def test_notice_body_with_tables_and_page_breaks(examples_book, tmp_path, run_cli):
+    """The 正文 cell holds paragraphs, 【分页】 and tables between 【表格……】 and 【表格完】: the joint
+    notice's table comes back as its cells, an edited body becomes YAML items, a table left open is
+    explained at its cell."""
+    wb = openpyxl.load_workbook(examples_book)
+    ws = wb["通知"]
+    col = {str(c.value).lstrip("*"): c.column for c in ws[1]}
+    rows = {ws.cell(r, col["发文顺序号"]).value: r for r in range(2, ws.max_row + 1)}
+    sections = wb["通知·正文小节"]
+    scol = {str(c.value).lstrip("*"): c.column for c in sections[1]}
+    cells = [sections.cell(r, scol["段落"]).value or "" for r in range(2, sections.max_row + 1)]
+    table = next(c for c in cells if "【表格：专项督办项目“两算”逾期情况；单位：万元】" in c)
+    assert "序号｜项目名称｜行业主管部门｜总投资｜逾期事项" in table and "3650.00｜竣工结算" in table
+    assert table.rstrip().endswith("【表格完】")
+    r = rows[41]
+    ws.cell(r, col["正文"]).value = "第一段。\n【分页】\n【表格：统计表；单位：个】\n地区｜数量\n甲区｜5\n【表格完】\n第二段。"
+    good = tmp_path / "表格.xlsx"
+    wb.save(good)
+    code, _, err = run_cli("import", good, "-o", tmp_path / "好")
+    assert code == 0, err
+    text = (tmp_path / "好" / "notices" / "港发改〔2025〕41号.yaml").read_text(encoding="utf-8")
+    from wenshu.loading import load_yaml
+
+    body = load_yaml(tmp_path / "好" / "notices" / "港发改〔2025〕41号.yaml", positions=False).data["body"]
+    assert body == ["第一段。", {"page_break": True},
+                    {"table": {"title": "统计表", "unit": "个", "headers": ["地区", "数量"], "rows": [["甲区", "5"]]}},
+                    "第二段。"], text
+    ws.cell(r, col["正文"]).value = "第一段。\n【表格】\n地区｜数量\n甲区｜5"
+    bad = tmp_path / "错.xlsx"
+    wb.save(bad)
+    code, _, err = run_cli("import", bad, "-o", tmp_path / "错")
+    assert code == 1 and f"工作表“通知”，第{r}行" in err and "表格没有结束" in err and "【表格完】" in err
+
+
 def test_new_district_from_filled_form(new_folder, tmp_path, run_cli):
     """The README path: init, export the blank form, fill it, import, batch — no YAML typed."""
     book = tmp_path / "填报表.xlsx"

@@ -48,7 +48,8 @@ def notice_context():
     from wenshu.render import plan
 
     jobs = plan("notice", load_dataset([EXAMPLES]))
-    return jobs[0].context_dict()
+    # the source notice: one organ, one signature, a 下行文 (the other examples are joint or 上行文)
+    return next(j for j in jobs if j.key == "港政办〔2024〕3号").context_dict()
 
 
 def rendered_text(data: bytes) -> str:
@@ -121,9 +122,11 @@ def test_not_a_docx(tmp_path):
 @pytest.mark.parametrize("edit", [F.PROOF_SPLIT, F.BRACE_SPLIT, F.BOOKMARK_IN_TAG], ids=["proofErr+rsid", "brace-split", "bookmark"])
 def test_splits_docxtpl_repairs_are_not_errors(tmp_path, edit):
     path = broken(tmp_path, edit)
-    with zipfile.ZipFile(path) as z:
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(F.builtin(NOTICE)) as orig:
         xml = z.read("word/document.xml").decode()
-    assert "{{ doc.title }}" not in xml or "{{ doc.number }}" not in xml  # the tag really is split
+        before = orig.read("word/document.xml").decode()
+    tag = "{{ doc.title }}" if "doc.title" in edit.old else "{{ doc.number }}"
+    assert xml.count(tag) == before.count(tag) - 1  # the tag really is split
     assert errors(check_template(path)) == []
     ctx = notice_context()
     text = rendered_text(CompiledTemplate(path).render_bytes(ctx))
@@ -135,14 +138,14 @@ def test_splits_docxtpl_repairs_are_not_errors(tmp_path, edit):
 CORPUS = [
     # (id, edit, template, code, severity, text that locates the paragraph in the broken copy)
     ("deleted-between-braces", F.DELETED_BETWEEN_BRACES, NOTICE, "tpl.split-tag", "error", "doc.title"),
-    ("hyperlink-split", F.HYPERLINK_SPLIT, NOTICE, "tpl.split-tag", "error", "doc.signature"),
+    ("hyperlink-split", F.HYPERLINK_SPLIT, NOTICE, "tpl.split-tag", "error", "{{ doc.signature }}"),
     ("smart-quotes", F.SMART_QUOTES, NOTICE, "tpl.smart-quotes", "warning", "\u201ch1\u201d"),
     ("corner-quotes", F.CORNER_QUOTES, NOTICE, "tpl.smart-quotes", "error", "\u300ch1\u300d"),
     ("fullwidth-braces", F.FULLWIDTH_BRACES, NOTICE, "tpl.fullwidth-brace", "error", "\uff5b\uff5b doc.title"),
     ("misspelt-in-loop", F.MISSPELT_IN_LOOP, TASKS, "tpl.unknown-field", "error", "{{ r.wrok }}"),
     ("misspelt-block-text", F.MISSPELT_BLOCK_TEXT, NOTICE, "tpl.unknown-field", "error", "{{ b.txet }}"),
     ("unclosed-tr-for", F.UNCLOSED_TR, TASKS, "tpl.unclosed-block", "error", "{%tr for g in table.groups %}"),
-    ("unclosed-p-if", F.UNCLOSED_IF_NOTE, NOTICE, "tpl.unclosed-block", "error", "{%p if doc.note %}"),
+    ("unclosed-p-for", F.UNCLOSED_FOR_NOTE, NOTICE, "tpl.unclosed-block", "error", "{%p for n in doc.notes %}"),
     ("pif", F.P_IF_NO_SPACE, NOTICE, "tpl.missing-space", "error", "{%pif"),
     ("space-before-tr", F.TR_SPACE, TASKS, "tpl.prefix-space", "error", "{% tr for"),
     ("two-p-tags", F.TWO_P_TAGS, NOTICE, "tpl.two-paragraph-tags", "error", "{%p endif %}{%p for b in body %}"),
@@ -210,11 +213,11 @@ def test_six_planted_mistakes_give_six_located_messages(tmp_path):
 
 
 def test_several_block_errors_are_all_reported_at_their_opening_tags(tmp_path):
-    path = broken(tmp_path, [F.ENDFOR_FOR_ENDIF, F.UNCLOSED_IF_NOTE, F.MISSPELT_BLOCK_TEXT])
+    path = broken(tmp_path, [F.ENDFOR_FOR_ENDIF, F.UNCLOSED_FOR_NOTE, F.MISSPELT_BLOCK_TEXT])
     problems = errors(check_template(path))
     got = {(p.code, p.field_path) for p in problems}
     assert ("tpl.mismatched-block", f"正文 第{F.para_number(path, '{%p if doc.recipients %}')}段") in got
-    assert ("tpl.unclosed-block", f"正文 第{F.para_number(path, '{%p if doc.note %}')}段") in got
+    assert ("tpl.unclosed-block", f"正文 第{F.para_number(path, '{%p for n in doc.notes %}')}段") in got
     assert any(c == "tpl.unknown-field" for c, _ in got)  # field checks still ran
 
 
@@ -236,9 +239,11 @@ def test_problems_in_a_footer_name_the_footer(tmp_path):
 # ─── the resolver: loops, set, with, Optional, filters with attributes ───────────────────────
 
 
-def note(tmp_path, text: str) -> list:
-    """notice.docx with the 附注 paragraph's tag replaced by ``text`` (inline tags only)."""
-    return check_template(broken(tmp_path, F.Edit("{{ doc.note }}", text.replace("&", "&amp;").replace("<", "&lt;"))))
+def injected(tmp_path, text: str) -> list:
+    """notice.docx with the 成文日期 paragraph's tag (top level of the body, inside no block) replaced
+    by ``text`` (inline tags only)."""
+    xml = text.replace("&", "&amp;").replace("<", "&lt;")
+    return check_template(broken(tmp_path, F.Edit(F.DATE_TAG, f"<w:t>{xml}</w:t>")))
 
 
 @pytest.mark.parametrize("text,code,words", [
@@ -257,7 +262,7 @@ def note(tmp_path, text: str) -> list:
     ("{{ doc.title.mro }}", "tpl.unsafe", ["mro"]),
 ])
 def test_resolver_errors(tmp_path, text, code, words):
-    problems = note(tmp_path, text)
+    problems = injected(tmp_path, text)
     hit = [p for p in problems if p.code == code]
     assert hit, "\n\n".join(p.format() for p in problems)
     for w in words:
@@ -274,19 +279,19 @@ def test_resolver_errors(tmp_path, text, code, words):
     "{{ doc.title|replace('通知', '') }}{{ doc.title.strip() }}",
 ])
 def test_resolver_accepts_valid_templates(tmp_path, text):
-    problems = note(tmp_path, text)
+    problems = injected(tmp_path, text)
     assert [p.format() for p in problems if p.code.startswith("tpl.")] == []
 
 
 def test_optional_without_if_is_a_warning(tmp_path):
-    problems = note(tmp_path, "{{ enclosure.title }}{% for a in attachment_pages %}{{ a.table.title }}{% endfor %}")
+    problems = injected(tmp_path, "{{ enclosure.title }}{% for a in attachment_pages %}{{ a.table.title }}{% endfor %}")
     warn = [p for p in problems if p.code == "tpl.maybe-none"]
     assert {p.field_title for p in warn} == {"enclosure", "a.table"}
     assert all(p.severity == "warning" for p in warn) and not errors(problems)
 
 
 def test_printing_a_list_is_a_warning(tmp_path):
-    problems = note(tmp_path, "{{ body }}")
+    problems = injected(tmp_path, "{{ body }}")
     assert [p.code for p in problems] == ["tpl.prints-object"]
 
 
@@ -294,7 +299,7 @@ def test_printing_a_list_is_a_warning(tmp_path):
 
 
 def test_percent_inside_p_tag(tmp_path):
-    path = broken(tmp_path, F.Edit('{%p if b.kind == "h1" %}', '{%p if loop.index % 2 %}'))
+    path = broken(tmp_path, F.Edit('{%p if b.kind == "h1" and b.lead %}', '{%p if loop.index % 2 %}'))
     assert "tpl.container-tag-chars" in codes(check_template(path))
 
 
@@ -459,7 +464,7 @@ def test_every_documented_usage_checks_clean(tmp_path):
     """The usage column of the field docs is valid template text for that kind."""
     for f in fields_for("notice"):
         if f.usage.startswith("{{") and "." in f.usage and f.path.count("[]") == 0:
-            assert not errors(note(tmp_path / f.path.replace(".", "_"), f.usage)), f.usage
+            assert not errors(injected(tmp_path / f.path.replace(".", "_"), f.usage)), f.usage
 
 
 # ─── CLI ──────────────────────────────────────────────────────────────────────────────────────
@@ -509,12 +514,12 @@ def test_export_edit_then_render_uses_the_edited_copy(tmp_path, examples_copy, r
     shutil.copyfile(edited, d / NOTICE)
     assert invoke("check", d / NOTICE).exit_code == 0
     out = tmp_path / "out.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out, "--templates", d)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out, "--templates", d)
     assert code == 0, err
     assert "（征求意见稿）" in rendered_text(out.read_bytes())
     # without --templates the built-in template is used
     out2 = tmp_path / "out2.docx"
-    code, _, err = run_cli("render", "notice", examples_copy, "-o", out2)
+    code, _, err = run_cli("render", "notice", examples_copy, "--item", "港政办〔2024〕3号", "-o", out2)
     assert code == 0, err
     assert "（征求意见稿）" not in rendered_text(out2.read_bytes())
 

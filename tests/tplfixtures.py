@@ -73,8 +73,11 @@ PROOF_SPLIT = Edit("{{ doc.title }}", "{{ doc." + R + '<w:proofErr w:type="spell
 # Markup between the two braces (new run with its own rsid, a bookmark): docxtpl repairs this too.
 BRACE_SPLIT = Edit("{{ doc.title }}", "{" + R + '<w:bookmarkStart w:id="90" w:name="_GoBack"/><w:bookmarkEnd w:id="90"/>'
                    + run("{ doc.title }}"))
-BOOKMARK_IN_TAG = Edit("{{ doc.number }}", "{{ doc.num" + R + '<w:bookmarkStart w:id="91" w:name="文号"/>' + run("ber }}")
-                       + R + '<w:bookmarkEnd w:id="91"/>' + run(""))
+# notice.docx has two 发文字号 lines (上行文 with the 签发人, 下行文 centred): the edit targets the
+# 下行文 one (the one the example notices render), anchored on its run.
+DOC_NUMBER_DOWN = '</w:pPr><w:r><w:t>{{ doc.number }}</w:t>'
+BOOKMARK_IN_TAG = Edit(DOC_NUMBER_DOWN, '</w:pPr><w:r><w:t>{{ doc.num' + R + '<w:bookmarkStart w:id="91" w:name="文号"/>'
+                       + run("ber }}") + R + '<w:bookmarkEnd w:id="91"/>' + run("") + '</w:t>')
 # A tracked deletion between the braces: text between them, which docxtpl cannot join.
 DELETED_BETWEEN_BRACES = Edit("{{ doc.title }}", "{" + R + '<w:del w:id="92" w:author="办公室" w:date="2024-04-28T09:00:00Z">'
                               '<w:r><w:delText>x</w:delText></w:r></w:del>' + run("{ doc.title }}"))
@@ -82,23 +85,27 @@ DELETED_BETWEEN_BRACES = Edit("{{ doc.title }}", "{" + R + '<w:del w:id="92" w:a
 HYPERLINK_SPLIT = Edit('<w:r><w:t>{{ doc.signature }}</w:t></w:r>',
                        '<w:hyperlink w:anchor="sig"><w:r><w:t>{{ doc.sig</w:t></w:r></w:hyperlink>'
                        '<w:r><w:t>nature }}</w:t></w:r>')
-SMART_QUOTES = Edit('{%p if b.kind == "h1" %}', "{%p if b.kind == \u201ch1\u201d %}")
-CORNER_QUOTES = Edit('{%p if b.kind == "h1" %}', "{%p if b.kind == \u300ch1\u300d %}")
+SMART_QUOTES = Edit('{%p if b.kind == "h1" and b.lead %}', "{%p if b.kind == \u201ch1\u201d and b.lead %}")
+CORNER_QUOTES = Edit('{%p if b.kind == "h1" and b.lead %}', "{%p if b.kind == \u300ch1\u300d and b.lead %}")
 FULLWIDTH_BRACES = Edit("{{ doc.title }}", "\uff5b\uff5b doc.title \uff5d\uff5d")
 MISSPELT_IN_LOOP = Edit("{{ r.work }}", "{{ r.wrok }}")
 MISSPELT_BLOCK_TEXT = Edit("{{ b.text }}", "{{ b.txet }}")
 P_IF_NO_SPACE = Edit("{%p if doc.recipients %}", "{%pif doc.recipients %}")
 TR_SPACE = Edit("{%tr for r in g.rows %}", "{% tr for r in g.rows %}")
 UNKNOWN_FILTER = Edit("{{ doc.date }}", "{{ doc.date|cn_dat }}")
-UNSAFE = Edit("{{ doc.note }}", "{{ ''.__class__.__mro__ }}")
+# The 成文日期 paragraph of notice.docx: at the top level of the body, inside no block.
+DATE_TAG = "<w:t>{{ doc.date }}</w:t>"
+# The 附注 paragraph of notice.docx (one per note, inside {%p for n in doc.notes %}).
+NOTE_TAG = "<w:t>{{ n }}</w:t>"
+UNSAFE = Edit(NOTE_TAG, "<w:t>{{ ''.__class__.__mro__ }}</w:t>")
 # Two {%p tags in one paragraph: the paragraph break between them deleted.
 TWO_P_TAGS = Edit('{%p endif %}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>{%p for b in body %}',
                   "{%p endif %}{%p for b in body %}")
 # task_list.docx: the inner {%tr endfor %} deleted, so the outer {%tr for g … %} is never closed.
 UNCLOSED_TR = Edit("<w:t>{%tr endfor %}</w:t>", "<w:t></w:t>")
-# notice.docx: the endif after the 附注 paragraph deleted.
-UNCLOSED_IF_NOTE = Edit('<w:t>{{ doc.note }}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>{%p endif %}',
-                        '<w:t>{{ doc.note }}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>')
+# notice.docx: the endfor after the 附注 paragraph deleted.
+UNCLOSED_FOR_NOTE = Edit('<w:t>{{ n }}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>{%p endfor %}',
+                         '<w:t>{{ n }}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>')
 TR_IN_BODY = Edit("{%p for a in attachment_pages %}", "{%tr for a in attachment_pages %}")
 ENDFOR_FOR_ENDIF = Edit('{%p endif %}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>{%p for b in body %}',
                         '{%p endfor %}</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="GwBody"/></w:pPr><w:r><w:t>{%p for b in body %}')

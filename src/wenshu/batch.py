@@ -90,6 +90,7 @@ class Output:
     status: str = "planned"  # written / skipped / failed
     pdf: str = ""  # relative path of the PDF copy, when --pdf
     pages: int | None = None
+    layout: str = "版面未核验"  # the measured layout pass (wenshu.pdf.layout_pass): only with a PDF
 
 
 @dataclass
@@ -141,14 +142,14 @@ class OutputLog:
         self.kind_titles[o.kind] = o.kind_title
 
     def set_pdf(self, o: Output) -> None:
-        self._pdfs.put(o.path, (o.pdf, o.pages))
+        self._pdfs.put(o.path, (o.pdf, o.pages, o.layout, o.sha256))
         self._any_pdf = True
 
     def __iter__(self) -> Iterator[Output]:
         """Every recorded output, sorted by path (another table may be written meanwhile)."""
         for o in self._rows.values(ordered=True):
             if self._any_pdf:
-                o.pdf, o.pages = self._pdfs.get(o.path, ("", None))
+                o.pdf, o.pages, o.layout, o.sha256 = self._pdfs.get(o.path, ("", None, o.layout, o.sha256))
             yield o
 
     def documents(self) -> Iterator[Output]:
@@ -1056,6 +1057,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
     like the documents. If LibreOffice is missing the .docx files stay, and the failure says what to
     install.
     """
+    from wenshu.pdf import layout_pass
     from wenshu.pdf.booklet import make_booklet
     from wenshu.pdf.pool import LibreOfficeMissing, PdfPool, page_count_bytes
 
@@ -1091,11 +1093,18 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
             def progress(r) -> None:
                 o = by_tmp[str(r.pdf)]
                 if r.ok:
-                    data = Path(r.pdf).read_bytes()
-                    o.pages = r.pages
+                    o.pages, o.layout = r.pages, r.layout.summary
                     try:
+                        if r.layout.docx_changed:
+                            # The layout pass corrected the .docx (in the temporary folder): recorded in
+                            # the journal before it is renamed into place, so --resume and the edit
+                            # check know the corrected file as wenshu's own.
+                            o.sha256 = r.docx_sha256
+                            journal.add(o)
+                            os.replace(r.docx, out / o.path)
+                        data = Path(r.pdf).read_bytes()
                         put(o.pdf, Path(r.pdf), {"path": o.pdf, "pdf_of": o.path, "docx_sha256": o.sha256,
-                                                 "sha256": hashlib.sha256(data).hexdigest()})
+                                                 "sha256": hashlib.sha256(data).hexdigest(), "layout": o.layout})
                         result.pdfs_made += 1
                     except OSError as e:
                         o.pdf = ""
@@ -1109,7 +1118,8 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
                 if on_progress:
                     on_progress(1, 0)
 
-            pool.convert_many([(out / o.path, Path(t)) for t, o in by_tmp.items()], progress=progress)
+            layout_pass.convert_many(pool, [(out / o.path, Path(t), Path(t).with_suffix(".docx")) for t, o in by_tmp.items()],
+                                     progress=progress)
 
         # A page of documents at a time: the pool stays busy, and nothing per document is held.
         chunk: list[Output] = []
@@ -1125,6 +1135,8 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
                         from wenshu.pdf.pool import count_pages
 
                         o.pages = count_pages(pdf)
+                    # the layout measured when the PDF was made (older journals: measured again now)
+                    o.layout = e.get("layout") or layout_pass.verify(out / o.path, pdf).summary
                     log.set_pdf(o)
                     result.pdfs_kept += 1
                     if on_progress:
@@ -1229,9 +1241,9 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
 # ─── manifest ───────────────────────────────────────────────────────────────────────────────────
 
 MANIFEST_FIELDS = ["path", "kind", "kind_title", "department", "title", "key", "sources", "template", "template_sha256",
-                   "sha256", "pdf", "pages", "status"]
+                   "sha256", "pdf", "pages", "layout", "status"]
 CSV_HEADERS = ["文件", "文书类型代码", "文书类型", "部门", "标题", "编号", "数据来源", "模板", "模板sha256", "sha256",
-               "PDF", "页数", "状态"]
+               "PDF", "页数", "版面", "状态"]
 
 
 def write_manifest(out: Path, result: BatchResult) -> None:
@@ -1285,12 +1297,12 @@ def write_manifest(out: Path, result: BatchResult) -> None:
 
         for n, o in enumerate(log.documents(), 1):
             w.writerow([o.path, o.kind, o.kind_title, o.department, o.title, o.key, "；".join(o.sources), o.template,
-                        o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, "正常"])
+                        o.template_sha256, o.sha256, o.pdf, "" if o.pages is None else o.pages, o.layout, "正常"])
             if n % 256 == 0:
                 drain()
         for b in booklets:
             w.writerow([b["path"], "booklet", "文书汇编", b["department"], f"{b['department']}文书汇编", "", "", "", "", "",
-                        b["path"], b["pages"], "正常"])
+                        b["path"], b["pages"], "", "正常"])
         drain()
 
     atomic_write(out / "manifest.csv", write_csv, force=True)

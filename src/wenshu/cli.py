@@ -192,10 +192,12 @@ def render_cmd(kind_name: str, data: Path, out: Path | None, template_file: Path
         if pdf_target.exists() and not force:
             raise UsageError(Problem(code="usage.exists", message="PDF 文件已存在，未覆盖。", file=str(pdf_target), hint="加 --force 覆盖。"))
         with PdfPool(workers=1) as pool:
-            r = pool.convert(target, pdf_target)
+            from wenshu.pdf.layout_pass import check_and_correct
+
+            r = check_and_correct(pool, target, pdf_target)  # measured layout: may correct the .docx
         if not r.ok:
             raise WenshuError([r.problem] if r.problem else "PDF 转换失败。")
-        click.echo(f"已生成 {pdf_target.as_posix()}（{r.pages} 页）")
+        click.echo(f"已生成 {pdf_target.as_posix()}（{r.pages} 页，{r.layout.summary}）")
 
 
 def _choose(jobs: list, item: str, ds) -> list:

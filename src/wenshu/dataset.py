@@ -882,6 +882,13 @@ def _cross_check(ds: Dataset, col: ProblemCollector) -> None:
                 col.add(_problem(Ref(sf, ("organ",)), "ref.unknown-organ",
                                  f"发文机关代号“{n.organ}”不在 district.yaml 的 organs 中。",
                                  hint=_suggest(n.organ, names.organs)))
+            for j, o in enumerate(n.co_organs):
+                if names is not None and o not in names.organs:
+                    col.add(_problem(Ref(sf, ("co_organs", j)), "ref.unknown-organ",
+                                     f"联合发文机关代号“{o}”不在 district.yaml 的 organs 中。", hint=_suggest(o, names.organs)))
+            for loc, code, message in n.advisories():
+                col.add(_problem(Ref(sf, loc), code, message, severity="warning", field_path=_path(loc),
+                                 field_title={"signers": "签发人", "direction": "行文方向"}.get(loc[0])))
             atts = [(("attachments", i), a) for i, a in enumerate(n.attachments)]
             if n.enclosure is not None:
                 atts += [(("enclosure", "attachments", i), a) for i, a in enumerate(n.enclosure.attachments)]

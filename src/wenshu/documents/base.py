@@ -36,9 +36,10 @@ class Block(Ctx):
 
 
 class AttachmentNote(Ctx):
-    prefix: str = Field(title="前缀", description="第一项为“附件：”，其余为三个全角空格，使附件名称对齐")
-    number: str = Field(default="", title="附件序号", description="多个附件时为“1. ”“2. ”")
+    prefix: str = Field(title="前缀", description="第一项为“附件：”，其余为等宽的全角空格，使序号对齐")
+    number: str = Field(default="", title="附件序号", description="多个附件时为“1.”“2.”（半角句点，其后不空格）")
     title: str = Field(title="附件名称", description="附件名称，末尾不加标点")
+    separate: bool = Field(default=False, title="另发", description="附件另发（不随文排印）时为 true，模板在名称后注“（另发）”")
 
 
 class TaskRow(Ctx):
@@ -119,12 +120,15 @@ def paragraphs(texts: Iterable[str]) -> list[Block]:
     return [Block(kind="para", text=t) for t in texts if t and t.strip()]
 
 
-def attachment_notes(titles: list[str]) -> list[AttachmentNote]:
-    """附件说明 (7.3.4): "附件：1. 附件名称", later items aligned under the first name."""
+def attachment_notes(titles: list[str], separate: Iterable[bool] = ()) -> list[AttachmentNote]:
+    """附件说明 (7.3.4): "附件：1.附件名称", later numbers under the first; ``separate``: which of
+    them are 另发 (the template marks them)."""
     many = len(titles) > 1
+    flags = list(separate) + [False] * len(titles)
+    pad = "\u3000" * len(fmt.ATTACHMENT_NOTE_LABEL)
     return [
-        AttachmentNote(prefix=fmt.ATTACHMENT_NOTE_LABEL if i == 0 else "\u3000\u3000\u3000", number=f"{i + 1}. " if many else "",
-                       title=t)
+        AttachmentNote(prefix=fmt.ATTACHMENT_NOTE_LABEL if i == 0 else pad, number=f"{i + 1}." if many else "",
+                       title=t, separate=flags[i])
         for i, t in enumerate(titles)
     ]
 

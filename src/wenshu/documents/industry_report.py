@@ -117,7 +117,7 @@ def build(ds, analysis):
         annex = w.phrase("title.industry_annex", year=r.year, industry=ind.name)
         title = w.phrase("title.industry_report", district=district.name, year=r.year, industry=ind.name)
         frame = Frame(
-            title=fmt.title_lines(title),
+            title=fmt.title_lines(title, words=fmt.title_words(district)),
             signature=dept.name if dept else ind.department,
             date=fmt.cn_date(r.report_date),
             attachments=attachment_notes([annex]),
@@ -150,7 +150,7 @@ def build(ds, analysis):
                                     due=fmt.date_before(x.due))
                             for i, x in enumerate(r.rectifications, start=1)],
             projects=rows,
-            annex_title=fmt.title_lines(annex),
+            annex_title=fmt.title_lines(annex, words=fmt.title_words(district)),
         )
         srcs = sorted({ds.project_file(p.id) for p in ps}) + ds.files_of("industry_reports")
         yield DocJob(kind="industry_report", key=ind.name, title=title, context=ctx, department=ind.department,

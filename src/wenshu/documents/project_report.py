@@ -145,7 +145,7 @@ def build(ds, analysis):
             capacity = CapacityFacts(year=op.year, design=fmt.quantity(op.design_capacity, op.capacity_unit),
                                      actual=fmt.quantity(op.actual_capacity, op.capacity_unit))
         frame = Frame(
-            title=fmt.title_lines(f"{p.name}绩效评价报告"),
+            title=fmt.title_lines(f"{p.name}绩效评价报告", words=fmt.title_words(district, p.name)),
             signature=lead_dept.name if lead_dept else lead,
             date=fmt.cn_date(ev.evaluated_on),
             sealed=True,

@@ -340,14 +340,16 @@ class CompiledTemplate:
                 code="render.bad-xml", message=f"生成的{part_label(part.name)} XML 无效，未写出文件：{e}。",
                 file=self.label, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
         changed = False
+        if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
+            # First the 公文 layout (a {%tc %} body table gets column widths after its content), then
+            # the generic repairs: cell properties in schema order, any other table's grid.
+            doc = context.get("doc")
+            sealed = bool(doc.get("sealed", True)) if isinstance(doc, dict) else True
+            changed |= fixups.apply(root, sealed=sealed)
         if part.fix_cells:
             changed |= fixups.order_cell_properties(root)
         if part.fix_grid:
             changed |= fixups.fix_table_grids(root)
-        if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
-            doc = context.get("doc")
-            sealed = bool(doc.get("sealed", True)) if isinstance(doc, dict) else True
-            changed |= fixups.apply(root, sealed=sealed)
         if changed:
             data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         return data

@@ -120,6 +120,15 @@ class StyleName:
     PAGE_NUMBER_ODD = "页码（单页）"
     PAGE_NUMBER_EVEN = "页码（双页）"
     TABLE = "公文表格"
+    COPY_NUMBER = "份号"
+    SECRECY = "密级和保密期限"
+    URGENCY = "紧急程度"
+    SIGNER = "签发人"
+    DOC_NUMBER_UP = "发文字号（上行文）"
+    JOINT_SIGNATURE = "联合署名"
+    TABLE_CAPTION = "表格标题"
+    TABLE_UNIT = "表格单位"
+    PAGE_BREAK = "分页"
 
 
 @dataclass(frozen=True)
@@ -169,9 +178,12 @@ def _recipes(s: Settings) -> list[_StyleRecipe]:
         # 7.3.2: flush left, continuation lines flush left too, so no indent at all.
         _StyleRecipe(StyleName.RECIPIENTS, "GwRecipients", fs, body_pt, pitch, char_spacing=cs),
         # 7.3.4: "附件：" starts 2 字 in; continuation lines align with the first character of the
-        # name, i.e. 3 字 ("附件：") further in: left 5 字, hanging 3 字.
+        # name: left = 2 字 + width of "附件：", hanging = that width (one attachment). With numbers
+        # ("附件：1.名称") the width depends on the number; rendering sets it per paragraph
+        # (official/fixups.py, attachment_note_indent).
         _StyleRecipe(StyleName.ATTACHMENT_NOTE, "GwAttachmentNote", fs, body_pt, pitch,
-                     left=indent2 + 3 * zi3, hanging=3 * zi3, char_spacing=cs),
+                     left=indent2 + attachment_note_hanging("附件："), hanging=attachment_note_hanging("附件："),
+                     char_spacing=cs),
         # 7.3.5.1 (sealed, the usual case for 政府办 notices): date right-indented 4 字; the signature
         # is centred over the date, which depends on both texts, see signature_right_indent().
         _StyleRecipe(StyleName.SIGNATURE, "GwSignature", fs, body_pt, pitch, jc="right",
@@ -193,6 +205,28 @@ def _recipes(s: Settings) -> list[_StyleRecipe]:
         _StyleRecipe(StyleName.ISSUER_MARK, "GwIssuerMark", s.mark_font, s.mark_size_pt,
                      _mark_line_twips(s.mark_size_pt), jc="center", color=s.red_color),
         _StyleRecipe(StyleName.DOC_NUMBER, "GwDocNumber", fs, body_pt, pitch, jc="center", char_spacing=cs),
+        # 7.2.1–7.2.3: 份号 (6 位 3号阿拉伯数字), 密级和保密期限, 紧急程度 (3号黑体): flush left, stacked
+        # from line 1 of the text area in this order.
+        _StyleRecipe(StyleName.COPY_NUMBER, "GwCopyNumber", fs, body_pt, pitch, jc="left", char_spacing=cs),
+        _StyleRecipe(StyleName.SECRECY, "GwSecrecy", s.heading1_font, body_pt, pitch, jc="left", char_spacing=cs),
+        _StyleRecipe(StyleName.URGENCY, "GwUrgency", s.heading1_font, body_pt, pitch, jc="left", char_spacing=cs),
+        # 7.2.6 (上行文): "签发人" 3号仿宋 + 全角冒号 + names in 3号楷体, 1 字 from the right; the
+        # 发文字号 1 字 from the left on the line of the last signer.
+        _StyleRecipe(StyleName.SIGNER, "GwSigner", fs, body_pt, pitch, jc="right", right=zi3, char_spacing=cs),
+        # No left indent: the red rule (its bottom border) must span the whole text width; a left tab
+        # at 1 字 places the number and a right tab 1 字 from the right edge the last signer.
+        _StyleRecipe(StyleName.DOC_NUMBER_UP, "GwDocNumberUp", fs, body_pt, pitch, jc="left", char_spacing=cs),
+        # 7.3.5.1 (联合行文, sealed): each organ's signature centred in its column.
+        _StyleRecipe(StyleName.JOINT_SIGNATURE, "GwJointSignature", fs, body_pt, pitch, jc="center",
+                     char_spacing=cs, keep_next=True),
+        # Tables inside the body (clause 8 says nothing of captions): a centred 黑体 caption and a
+        # right-aligned "单位：…" line, both kept with the table.
+        _StyleRecipe(StyleName.TABLE_CAPTION, "GwTableCaption", s.heading1_font, body_pt, pitch, jc="center",
+                     char_spacing=cs, keep_next=True),
+        _StyleRecipe(StyleName.TABLE_UNIT, "GwTableUnit", fs, small_pt, table_pitch, jc="right", keep_next=True),
+        # A page break in the body: rendering moves the break onto the next paragraph and drops this
+        # one (official/fixups.py); the style alone still breaks the page if a template keeps it.
+        _StyleRecipe(StyleName.PAGE_BREAK, "GwPageBreak", fs, body_pt, pitch, page_break_before=True),
         # Page numbers: "半角宋体阿拉伯数字", so the Latin font is 宋体 too, whatever latin_font says.
         _StyleRecipe(StyleName.PAGE_NUMBER_ODD, "GwPageNumberOdd", s.page_number_font, small_pt,
                      gb.PAGE_NUMBER_LINE_PITCH.value, jc="right",
@@ -201,6 +235,19 @@ def _recipes(s: Settings) -> list[_StyleRecipe]:
                      gb.PAGE_NUMBER_LINE_PITCH.value, jc="left",
                      left=_zi(gb.SIHAO, gb.PAGE_NUMBER_SIDE_INDENT.value), latin_font=s.page_number_font),
     ]
+
+
+def attachment_note_hanging(prefix: str) -> int:
+    """Width in twips of the 附件说明 text before the attachment's name ("附件：", "附件：1.", "　　　2.").
+
+    Each character advances its width (full-width 1 字, half-width ½ 字 of 3号) plus the 3号 character
+    spacing (−5 twips), so the continuation lines start exactly under the name's first character.
+    """
+    w = 0
+    for ch in prefix:
+        full = unicodedata.east_asian_width(ch) in ("F", "W", "A")
+        w += (gb.SANHAO.twips if full else gb.SANHAO.twips // 2) + gb.CHAR_SPACING_3HAO.value
+    return w
 
 
 def _mark_line_twips(size_pt: Decimal) -> int:
@@ -332,6 +379,11 @@ def install_styles(doc: DocxDocument, settings: Settings = DEFAULT_SETTINGS) -> 
     normal = doc.styles["Normal"].element
     nppr = _child(normal, "pPr", _STYLE_ORDER)
     _child(nppr, "widowControl", _PPR_ORDER, {"val": "0"})
+    # overflowPunct stated explicitly: without it (or with 0) LibreOffice 7.4 lays a line-end "，"
+    # past the text area and does not print it at all (measured: "职责，确保" came out as "职责确保");
+    # with it the comma and the character before it move to the next line (kinsoku). Word's default
+    # is the same value, so Word is unchanged.
+    _child(nppr, "overflowPunct", _PPR_ORDER, {"val": "1"})
     _child(nppr, "snapToGrid", _PPR_ORDER, {"val": "0"})
     _child(nppr, "spacing", _PPR_ORDER, {"before": 0, "after": 0, "line": gb.LINE_PITCH.value, "lineRule": "exact"})
     _child(nppr, "jc", _PPR_ORDER, {"val": "both"})
@@ -516,6 +568,53 @@ def signature_right_indent(signature: str, date_text: str, size: FontSize = gb.S
 # ─── 版头: 发文机关标志, 发文字号, red rule ────────────────────────────────────────────────────
 
 
+def add_mark_spacer(doc: DocxDocument, mark_size_pt: Decimal) -> Paragraph:
+    """The empty paragraph that puts the 发文机关标志's top edge 35 mm below the text-area top (7.2.4).
+
+    The mark line is one em tall (_mark_line_twips) and the glyph's top sits MARK_GLYPH_INSET em
+    below the line top (negative: above it), so the spacer is 35 mm minus that inset. Direct
+    formatting: the value depends on this mark's size. 份号/密级/紧急程度 lines above it shorten it
+    by one line each (official/fixups.py).
+    """
+    inset = gb.pt_to_twips(Decimal(mark_size_pt) * gb.MARK_GLYPH_INSET.value)
+    spacer = add_paragraph(doc, "", StyleName.DOC_NUMBER)
+    spacer.paragraph_format.line_spacing = Twips(gb.mm_to_twips(gb.MARK_TOP.value) - inset)
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    return spacer
+
+
+def add_mark(doc: DocxDocument, mark_text: str, mark_size_pt: Decimal) -> Paragraph:
+    mark = add_paragraph(doc, "", StyleName.ISSUER_MARK)
+    mark.add_run(mark_text)
+    style_size = doc.styles[StyleName.ISSUER_MARK].font.size
+    if style_size is None or Decimal(style_size.pt).quantize(Decimal("0.5")) != mark_size_pt:
+        # Shrunk to fit this organ's name: run size and a matching one-em line.
+        rpr = mark.runs[0]._r.get_or_add_rPr()
+        _set_size(rpr, mark_size_pt)
+        mark.paragraph_format.line_spacing = Twips(_mark_line_twips(mark_size_pt))
+        mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    return mark
+
+
+def add_red_rule(paragraph: Paragraph, settings: Settings = DEFAULT_SETTINGS) -> None:
+    """7.2.7: the red rule 4 mm under the 发文字号, as wide as the text area: a bottom paragraph
+    border spans exactly the paragraph (= text) width since the number styles have no right indent
+    and the 上行文 left indent lies inside the border's span only for the text, not the rule."""
+    ppr = paragraph._p.get_or_add_pPr()
+    pbdr = _child(ppr, "pBdr", _PPR_ORDER)
+    # w:space (whole points) is measured from the bottom of the line box, which already lies
+    # DOC_NUMBER_INK_TO_LINE_BOTTOM below the glyphs: only the remainder of the 4 mm is added.
+    gap_mm = gb.RED_RULE_GAP.value - gb.DOC_NUMBER_INK_TO_LINE_BOTTOM.value
+    space_pt = max(0, int(gb.mm_to_pt(gap_mm).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    _border(pbdr, "bottom", _PBDR_ORDER, settings.red_rule_eighths, settings.red_color, space_pt)
+
+
+def add_doc_number(doc: DocxDocument, doc_number_text: str, settings: Settings = DEFAULT_SETTINGS) -> Paragraph:
+    number = add_paragraph(doc, doc_number_text, StyleName.DOC_NUMBER)
+    add_red_rule(number, settings)
+    return number
+
+
 def add_red_header(
     doc: DocxDocument,
     mark_text: str,
@@ -534,40 +633,73 @@ def add_red_header(
     if mark_size_pt is None:
         mark_size_pt = s.mark_size_pt if "{{" in mark_text else s.mark_size_for(mark_text)
     mark_size_pt = Decimal(mark_size_pt)
-
-    # 7.2.4: the mark's top edge 35 mm below the text-area top. The mark line is one em tall
-    # (_mark_line_twips) and the glyph's top sits MARK_GLYPH_INSET em below the line top (negative:
-    # above it), so the spacer is 35 mm minus that inset. Direct formatting: the value depends on
-    # this mark's size.
-    inset = gb.pt_to_twips(mark_size_pt * gb.MARK_GLYPH_INSET.value)
-    spacer_twips = gb.mm_to_twips(gb.MARK_TOP.value) - inset
-    spacer = add_paragraph(doc, "", StyleName.DOC_NUMBER)
-    spacer.paragraph_format.line_spacing = Twips(spacer_twips)
-    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-
-    mark = add_paragraph(doc, "", StyleName.ISSUER_MARK)
-    mark.add_run(mark_text)
-    style_size = doc.styles[StyleName.ISSUER_MARK].font.size
-    if style_size is None or Decimal(style_size.pt).quantize(Decimal("0.5")) != mark_size_pt:
-        # Shrunk to fit this organ's name: run size and a matching one-em line.
-        rpr = mark.runs[0]._r.get_or_add_rPr()
-        _set_size(rpr, mark_size_pt)
-        mark.paragraph_format.line_spacing = Twips(_mark_line_twips(mark_size_pt))
-        mark.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-
+    spacer = add_mark_spacer(doc, mark_size_pt)
+    mark = add_mark(doc, mark_text, mark_size_pt)
     blanks = add_blank_lines(doc, gb.DOC_NUMBER_GAP.value, StyleName.DOC_NUMBER)
-
-    number = add_paragraph(doc, doc_number_text, StyleName.DOC_NUMBER)
-    # 7.2.7: the red rule 4 mm under the 发文字号, as wide as the text area: a bottom paragraph
-    # border spans exactly the paragraph (= text) width since the style has no indents.
-    ppr = number._p.get_or_add_pPr()
-    pbdr = _child(ppr, "pBdr", _PPR_ORDER)
-    # w:space (whole points) is measured from the bottom of the line box, which already lies
-    # DOC_NUMBER_INK_TO_LINE_BOTTOM below the glyphs: only the remainder of the 4 mm is added.
-    gap_mm = gb.RED_RULE_GAP.value - gb.DOC_NUMBER_INK_TO_LINE_BOTTOM.value
-    space_pt = max(0, int(gb.mm_to_pt(gap_mm).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-    _border(pbdr, "bottom", _PBDR_ORDER, s.red_rule_eighths, s.red_color, space_pt)
+    number = add_doc_number(doc, doc_number_text, s)
     return {"spacer": spacer, "mark": mark, "blank_lines": blanks, "doc_number": number}
+
+
+def add_joint_mark(doc: DocxDocument, names_loop: str, name_expr: str, suffix_expr: str,
+                   settings: Settings = DEFAULT_SETTINGS) -> Table:
+    """联合行文的发文机关标志 (7.2.4): the organs' names stacked (主办机关 first), "文件" to their right,
+    vertically centred on them. A borderless two-column table; one row per organ (``{%tr for %}``),
+    the "文件" cell merged down the rows (``{% vm %}``). Widths, size and the names' equal width are
+    set after rendering, when the names are known (official/fixups.py)."""
+    table = doc.add_table(rows=3, cols=2)
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    _child(tblpr, "tblW", _TBLPR_ORDER, {"w": gb.TEXT_WIDTH_TWIPS, "type": "dxa"})
+    _child(tblpr, "jc", _TBLPR_ORDER, {"val": "center"})
+    borders = _child(tblpr, "tblBorders", _TBLPR_ORDER)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _no_border(borders, side, _TBLBORDERS_ORDER)
+    _child(tblpr, "tblLayout", _TBLPR_ORDER, {"type": "fixed"})
+    mar = _child(tblpr, "tblCellMar", _TBLPR_ORDER)
+    for side in ("top", "left", "bottom", "right"):
+        _child(mar, side, ("top", "left", "start", "bottom", "right", "end"), {"w": 0, "type": "dxa"})
+    half = gb.TEXT_WIDTH_TWIPS // 2
+    for gc in tbl.tblGrid.findall(qn("w:gridCol")):
+        gc.set(qn("w:w"), str(half))
+    texts = [(f"{{%tr {names_loop} %}}", ""), (name_expr, f"{{% vm %}}{suffix_expr}"), ("{%tr endfor %}", "")]
+    for r_idx, (row, (left, right)) in enumerate(zip(table.rows, texts)):
+        for cell, text in zip(row.cells, (left, right)):
+            _set_cell_width(cell, half)
+            _child(cell._tc.get_or_add_tcPr(), "vAlign", _TCPR_ORDER, {"val": "center"})
+            p = _clear_cell(cell)
+            p.style = StyleName.ISSUER_MARK if r_idx == 1 else StyleName.BODY
+            if text:
+                p.add_run(text)
+    table.rows[1].cells[0].paragraphs[0].paragraph_format.alignment = 0  # names spread to equal width after rendering
+    table.rows[1].cells[1].paragraphs[0].paragraph_format.alignment = 2  # "文件" at the right of its cell
+    return table
+
+
+def record_settings(doc: DocxDocument, settings: Settings = DEFAULT_SETTINGS) -> None:
+    """Write the settings the measured layout pass needs (pdf/layout_pass.py) into the document as
+    Word document variables (w:docVars), so a rendered document carries them to the PDF stage and
+    staff editing the template in Word do not see or lose them."""
+    el = doc.settings.element
+    zoom = el.find(qn("w:zoom"))
+    if zoom is not None and zoom.get(qn("w:percent")) is None:
+        zoom.set(qn("w:percent"), "100")  # required by the schema; python-docx's default omits it
+    for old in el.findall(qn("w:docVars")):
+        el.remove(old)
+    dv = OxmlElement("w:docVars")
+    var = OxmlElement("w:docVar")
+    var.set(qn("w:name"), "wenshu.imprint_on_even_page")
+    var.set(qn("w:val"), "true" if settings.imprint_on_even_page else "false")
+    dv.append(var)
+    # CT_Settings order: … compat, docVars, rsids, mathPr, attachedSchema, themeFontLang …
+    after = ("rsids", "mathPr", "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+             "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+             "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol", "listSeparator")
+    for i, child in enumerate(el):
+        if _local(child) in after:
+            el.insert(i, dv)
+            break
+    else:
+        el.append(dv)
 
 
 # ─── 版记 ─────────────────────────────────────────────────────────────────────────────────────
@@ -593,17 +725,19 @@ def add_imprint(
     settings: Settings = DEFAULT_SETTINGS,
     *,
     cc_label: str = "抄送",
+    cc_condition: str | None = None,
 ) -> Table:
     """The 版记 (7.4): 抄送 row, thin rule, "印发机关 … 印发日期印发" row, floated to the bottom.
 
     ``cc_text`` is the organ list as produced by ``fmt.cc_line`` (ending in "。"), or a Jinja tag,
     or None for no 抄送 row. ``date_text`` is the date alone; "印发" is appended. The table is
     anchored to the bottom of the text area (tblpPr vertAnchor=margin, tblpYSpec=bottom) so its
-    last rule coincides with the bottom of the 版心 (7.4.1).
+    last rule coincides with the bottom of the 版心 (7.4.1). ``cc_condition`` (a Jinja expression)
+    wraps the 抄送 row in ``{%tr if … %}`` rows, so a document without 抄送 has no empty "抄送：" row.
     """
     s = settings
     width = gb.TEXT_WIDTH_TWIPS
-    rows = 2 if cc_text is not None else 1
+    rows = (2 if cc_text is not None else 1) + (2 if cc_text is not None and cc_condition else 0)
     table = doc.add_table(rows=rows, cols=1)
     tbl = table._tbl
     tblpr = tbl.tblPr
@@ -639,8 +773,16 @@ def add_imprint(
 
     zi4 = _zi(gb.SIHAO)
     row_index = 0
+    if cc_text is not None and cc_condition:
+        for r, tag in ((0, f"{{%tr if {cc_condition} %}}"), (2, "{%tr endif %}")):
+            cell = table.cell(r, 0)
+            _set_cell_width(cell, width)
+            p = _clear_cell(cell)
+            p.style = StyleName.IMPRINT
+            p.add_run(tag)
+        row_index = 1
     if cc_text is not None:
-        cell = table.cell(0, 0)
+        cell = table.cell(row_index, 0)
         _set_cell_width(cell, width)
         p = _clear_cell(cell)
         p.style = StyleName.IMPRINT
@@ -652,7 +794,7 @@ def add_imprint(
         label_twips = int(text_width_zi(label) * zi4)
         p.paragraph_format.left_indent = Twips(zi4 + label_twips)
         p.paragraph_format.first_line_indent = Twips(-label_twips)
-        row_index = 1
+        row_index += 2 if cc_condition else 1
 
     cell = table.cell(row_index, 0)
     _set_cell_width(cell, width)
@@ -669,6 +811,22 @@ def add_imprint(
     tail.paragraph_format.line_spacing = Twips(20)
     tail.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     return table
+
+
+def make_signature_table(table: Table) -> None:
+    """The sealed 联合行文 signatures: borderless, two columns, names centred (7.3.5.1); the column
+    widths put the right column's centre over the 成文日期 (set after rendering, fixups.py)."""
+    tblpr = table._tbl.tblPr
+    borders = _child(tblpr, "tblBorders", _TBLPR_ORDER)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _no_border(borders, side, _TBLBORDERS_ORDER)
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        for el in trpr.findall(qn("w:tblHeader")):
+            trpr.remove(el)
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.style = StyleName.JOINT_SIGNATURE
 
 
 # ─── tables ───────────────────────────────────────────────────────────────────────────────────

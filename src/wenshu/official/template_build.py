@@ -23,8 +23,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 
 from wenshu.engine.docx_zip import COMPRESS_LEVEL, write_zip
 from wenshu.engine.template import core_xml
@@ -36,6 +37,7 @@ from wenshu.official.layout import StyleName
 CHAR_H2 = "二级标题文字"
 CHAR_H3 = "三级标题文字"
 CHAR_STRONG = "强调文字"
+CHAR_SIGNER = "签发人姓名"
 
 # Task-list columns (mm): 序号 | 重点工作 | 责任单位 | 完成时间 = 156 mm, the text width.
 TASK_WIDTHS = (14, 78, 30, 34)
@@ -50,6 +52,7 @@ class Builder:
         layout.setup_page(self.doc, settings)
         layout.install_styles(self.doc, settings)
         layout.add_page_number_footers(self.doc, settings)
+        layout.record_settings(self.doc, settings)
         self._char_styles()
 
     def _char_styles(self) -> None:
@@ -58,6 +61,7 @@ class Builder:
             (CHAR_H2, "GwHeading2Char", self.s.heading2_font, self.s.heading2_bold),
             (CHAR_H3, "GwHeading3Char", self.s.body_font, self.s.heading3_bold),
             (CHAR_STRONG, "GwStrongChar", self.s.heading1_font, False),
+            (CHAR_SIGNER, "GwSignerNameChar", self.s.heading2_font, False),  # 7.2.6: names in 楷体
         ):
             st = self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
             st.element.set(qn("w:styleId"), sid)
@@ -100,41 +104,106 @@ class Builder:
         self.p("{{ doc.recipients }}", StyleName.RECIPIENTS)
         self.ctl("{%p endif %}")
 
+    def span_runs(self, para, seq: str, var: str = "s") -> None:
+        """Runs of ``seq`` (text spans) with **emphasis** in 强调文字 (黑体): one run per span."""
+        for text, char_style in ((f"{{%r for {var} in {seq} %}}", None), (f"{{%r if {var}.strong %}}", None),
+                                 (f"{{{{ {var}.text }}}}", CHAR_STRONG), ("{%r else %}", None),
+                                 (f"{{{{ {var}.text }}}}", None), ("{%r endif %}", None), ("{%r endfor %}", None)):
+            run = para.add_run(text)
+            if char_style:
+                run.style = self.doc.styles[char_style]
+
+    def run_in(self, heading_expr: str, char_style: str | None, b: str) -> None:
+        """A heading with its lead on the same line: a body paragraph (no keep-with-next: it holds
+        text), the heading in the heading's font, then the lead's spans."""
+        para = self.p("", StyleName.BODY)
+        run = para.add_run(heading_expr)
+        if char_style:
+            run.style = self.doc.styles[char_style]
+        self.span_runs(para, f"{b}.spans")
+
     def blocks(self, seq: str, var: str = "b") -> None:
-        """Structured body: headings 一、/（一）/1./（1） in 黑体/楷体/仿宋/仿宋 and paragraphs."""
+        """Structured body: headings 一、/（一）/1./（1） in 黑体/楷体/仿宋/仿宋, paragraphs with
+        emphasis, tables and page breaks. A heading with a lead runs on into it (every level)."""
         b = var
+        head = f"{{{{ {b}.label }}}}{{{{ {b}.text }}}}"
         self.ctl(f"{{%p for {b} in {seq} %}}")
-        self.ctl(f'{{%p if {b}.kind == "h1" %}}')
-        self.p(f"{{{{ {b}.label }}}}{{{{ {b}.text }}}}", StyleName.HEADING[1])
-        self.ctl(f'{{%p elif {b}.kind == "h2" %}}')
-        self.runs([(f"{{{{ {b}.label }}}}{{{{ {b}.text }}}}", CHAR_H2), (f"{{{{ {b}.lead }}}}", None)])
-        self.ctl(f'{{%p elif {b}.kind == "h3" %}}')
-        self.runs([(f"{{{{ {b}.label }}}}{{{{ {b}.text }}}}", CHAR_H3), (f"{{{{ {b}.lead }}}}", None)])
-        self.ctl(f'{{%p elif {b}.kind == "h4" %}}')
-        self.runs([(f"{{{{ {b}.label }}}}{{{{ {b}.text }}}}", None), (f"{{{{ {b}.lead }}}}", None)])
+        for level, char_style in ((1, CHAR_STRONG), (2, CHAR_H2), (3, CHAR_H3), (4, None)):
+            self.ctl(f'{{%p {"if" if level == 1 else "elif"} {b}.kind == "h{level}" and {b}.lead %}}')
+            self.run_in(head, char_style, b)
+            self.ctl(f'{{%p elif {b}.kind == "h{level}" %}}')
+            self.p(head, StyleName.HEADING[level])
+        self.ctl(f'{{%p elif {b}.table %}}')  # kind "table": the only blocks with a table
+        self.body_table(f"{b}.table")
+        self.ctl(f'{{%p elif {b}.kind == "page_break" %}}')
+        self.p("", StyleName.PAGE_BREAK)
         self.ctl("{%p else %}")
-        self.p(f"{{{{ {b}.text }}}}", StyleName.BODY)
+        self.span_runs(self.p("", StyleName.BODY), f"{b}.spans")
         self.ctl("{%p endif %}")
         self.ctl("{%p endfor %}")
 
+    def body_table(self, t: str) -> None:
+        """A table inside the body: optional caption and unit line, header row repeated on every page,
+        one row per ``rows`` item and one cell per column (``{%tc for %}``); the column widths follow
+        the content (set after rendering, official/fixups.py)."""
+        self.ctl(f"{{%p if {t}.title %}}")
+        self.p(f"{{{{ {t}.title }}}}", StyleName.TABLE_CAPTION)
+        self.ctl("{%p endif %}")
+        self.ctl(f"{{%p if {t}.unit %}}")
+        self.p(f"单位：{{{{ {t}.unit }}}}", StyleName.TABLE_UNIT)
+        self.ctl("{%p endif %}")
+        tbl = layout.add_table(self.doc, [f"{{%tc for h in {t}.headers %}}", "{{ h }}", "{%tc endfor %}"], [
+            [f"{{%tr for r in {t}.rows %}}", "", ""],
+            ["{%tc for c in r.cells %}", "{{ c }}", "{%tc endfor %}"],
+            ["{%tr endfor %}", "", ""],
+        ])
+        for row in tbl.rows[1:]:
+            trpr = row._tr.get_or_add_trPr()
+            for el in trpr.findall(qn("w:cantSplit")):
+                trpr.remove(el)
+
     def attachment_notes(self, seq: str) -> None:
+        """7.3.4: one blank line, then "附件：1.名称" 2 字 in; continuation lines under the name."""
         self.ctl(f"{{%p if {seq} %}}")
         self.blank()
         self.ctl(f"{{%p for a in {seq} %}}")
-        self.p("{{ a.prefix }}{{ a.number }}{{ a.title }}", StyleName.ATTACHMENT_NOTE)
+        self.p("{{ a.prefix }}{{ a.number }}{{ a.title }}{% if a.separate %}（另发）{% endif %}", StyleName.ATTACHMENT_NOTE)
         self.ctl("{%p endfor %}")
         self.ctl("{%p endif %}")
 
-    def signature(self) -> None:
-        """署名 and 成文日期; their indents are set after rendering (official/fixups.py)."""
+    def signature(self, joint: bool = False) -> None:
+        """署名, 成文日期 and 附注; indents are set after rendering (official/fixups.py).
+
+        ``joint``: 联合行文 as well — sealed: the organs two to a row, each seal over its own
+        signature and the last one over the date (7.3.5.1); unsealed: the 主办机关 first and the
+        others below it (7.3.5.2).
+        """
         # One blank line: 7.3.5.2 for unsealed documents; for sealed ones the seal's top must be
         # within one line of the text (7.3.5.1), and page 1 of a red-header notice has no room to spare.
         self.blank()
+        if joint:
+            self.ctl("{%p if doc.signature_rows %}")
+            t = layout.add_table(self.doc, ["{%tr for r in doc.signature_rows %}", ""], [
+                ["{{ r.left }}", "{{ r.right }}"], ["{%tr endfor %}", ""]])
+            layout.make_signature_table(t)
+            self.ctl("{%p elif doc.signatures %}")
+            self.ctl("{%p for g in doc.signatures %}")
+            self.p("{{ g }}", StyleName.SIGNATURE)
+            self.ctl("{%p endfor %}")
+            self.ctl("{%p else %}")
         self.p("{{ doc.signature }}", StyleName.SIGNATURE)
+        if joint:
+            self.ctl("{%p endif %}")
         self.p("{{ doc.date }}", StyleName.DATE)
-        self.ctl("{%p if doc.note %}")
-        self.p("{{ doc.note }}", StyleName.NOTE)
-        self.ctl("{%p endif %}")
+        if joint:
+            # 7.3.6: each 附注 on its own line, 2 字 in, in round brackets.
+            self.ctl("{%p for n in doc.notes %}")
+            self.p("{{ n }}", StyleName.NOTE)
+            self.ctl("{%p endfor %}")
+        else:
+            self.ctl("{%p if doc.note %}")
+            self.p("{{ doc.note }}", StyleName.NOTE)
+            self.ctl("{%p endif %}")
 
     def task_table(self, table: str) -> None:
         """序号 / 重点工作 / 责任单位 / 完成时间; 责任单位 merged over a department's consecutive rows."""
@@ -192,9 +261,10 @@ class Builder:
                 trpr.remove(el)
 
     def imprint(self) -> None:
-        """版记: floated to the bottom of the last page's text area."""
+        """版记: floated to the bottom of the last page's text area; no 抄送 row without 抄送."""
         self.ctl("{%p if doc.cc or doc.printer %}")
-        layout.add_imprint(self.doc, "{{ doc.cc }}", "{{ doc.printer }}", "{{ doc.print_date }}", self.s)
+        layout.add_imprint(self.doc, "{{ doc.cc }}", "{{ doc.printer }}", "{{ doc.print_date }}", self.s,
+                           cc_condition="doc.cc")
         self.ctl("{%p endif %}")
 
     # ── output ──
@@ -290,17 +360,53 @@ def font_table(parts: dict[str, bytes]) -> bytes:
 # ─── the templates ──────────────────────────────────────────────────────────────────────────────
 
 
+def notice_header(b: Builder) -> None:
+    """版头 of the general format: 份号 / 密级和保密期限 / 紧急程度 (7.2.1–7.2.3), the 发文机关标志 of
+    one organ or of several (联合行文, 7.2.4), the 发文字号 centred (下行文) or 1 字 from the left with
+    the 签发人 on the right (上行文, 7.2.6), and the red rule."""
+    s = b.s
+    for field, style in (("copy_number", StyleName.COPY_NUMBER), ("secrecy", StyleName.SECRECY),
+                         ("urgency", StyleName.URGENCY)):
+        b.ctl(f"{{%p if doc.{field} %}}")
+        b.p(f"{{{{ doc.{field} }}}}", style)
+        b.ctl("{%p endif %}")
+    layout.add_mark_spacer(b.doc, s.mark_size_pt)
+    b.ctl("{%p if doc.marks %}")
+    layout.add_joint_mark(b.doc, "for m in doc.marks", "{{ m }}", "{{ doc.mark_suffix }}", s)
+    b.ctl("{%p else %}")
+    layout.add_mark(b.doc, "{{ doc.mark }}", s.mark_size_pt)
+    b.ctl("{%p endif %}")
+    layout.add_blank_lines(b.doc, gb.DOC_NUMBER_GAP.value, StyleName.DOC_NUMBER)
+    b.ctl("{%p if doc.signer_lines %}")
+    b.ctl("{%p for g in doc.signer_lines %}")
+    b.ctl("{%p if not loop.last %}")
+    label = "{% if loop.first %}签发人：{% else %}\u3000\u3000\u3000\u3000{% endif %}"  # later lines: names under names
+    b.runs([(label, None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.SIGNER)
+    b.ctl("{%p else %}")
+    up = b.runs([("\t{{ doc.number }}\t" + label, None), ("{{ g.names }}", CHAR_SIGNER)], StyleName.DOC_NUMBER_UP)
+    zi = gb.SANHAO.twips
+    up.paragraph_format.tab_stops.add_tab_stop(Twips(zi))
+    up.paragraph_format.tab_stops.add_tab_stop(Twips(gb.TEXT_WIDTH_TWIPS - zi), alignment=WD_TAB_ALIGNMENT.RIGHT)
+    layout.add_red_rule(up, s)
+    b.ctl("{%p endif %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p else %}")
+    layout.add_doc_number(b.doc, "{{ doc.number }}", s)
+    b.ctl("{%p endif %}")
+
+
 def build_notice(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """通知（下行文，红头）: 版头, 标题, 主送, 正文, 附件说明, 署名/日期, 附注, 印发文件, 附件, 版记."""
+    """通知 (any document of the general format): 版头, 标题, 主送, 正文, 附件说明, 署名/日期, 附注,
+    印发文件, 附件, 版记."""
     b = Builder(s)
-    b.red_header()
+    notice_header(b)
     b.blank(2, StyleName.BODY)
     b.title()
     b.blank()
     b.recipients()
     b.blocks("body")
     b.attachment_notes("doc.attachments")
-    b.signature()
+    b.signature(joint=True)
     # The issued document (方案、办法) follows the cover notice on a new page.
     b.ctl("{%p if enclosure %}")
     b.title("{{ enclosure.title }}", page_break=True)

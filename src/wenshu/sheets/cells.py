@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wenshu.sheets.layout import (BOOL, CHOICE, DATE, DECIMAL, GROUP_SEP, GROUPS, INT, LINES, LIST, LIST_SEP, TEXT,
-                                  Column)
+from wenshu.sheets.layout import (BODY, BOOL, CHOICE, DATE, DECIMAL, GROUP_SEP, GROUPS, INT, LINES, LIST, LIST_SEP,
+                                  TEXT, Column)
 from wenshu.validation import show_value, translate
 
 YES, NO = "是", "否"
@@ -42,6 +42,17 @@ _ITEM_SPLIT_TEXT = re.compile(r"[、,，;；\r\n]+")
 _ITEM_SPLIT = re.compile(r"[、,，;；\s]+")
 _GROUP_ITEM_SPLIT = re.compile(r"[，,]")
 _DECIMALS_FORMAT = re.compile(r"[#,]*0(?:\.(0+))?")
+
+# A notice's body in one cell: one paragraph per line; a page break and a table between markers.
+PAGE_BREAK_LINE = "【分页】"
+TABLE_OPEN = "【表格"
+TABLE_END = "【表格完】"
+CELL_SEP = "｜"
+# An optional list whose absence means "the default" (抄送机关 omitted: the district's), written empty
+# ([]: none at all) shows this word.
+NONE_WORDS = ("无", "（无）")
+_LIST_KINDS = (LINES, LIST, GROUPS, BODY)
+_UNIT_PART = "；单位："
 
 
 class CellError(Exception):
@@ -87,6 +98,8 @@ def to_cell(col: Column, value: Any) -> Out:
     kind = col.kind
     if value is None:
         return Out(None, default_style(col))
+    if kind in _LIST_KINDS and value == [] and empty_means_none(col):
+        return Out(NONE_WORDS[0], "text")
     if kind == TEXT:
         return Out(str(value), "text")
     if kind == CHOICE:
@@ -118,6 +131,8 @@ def to_cell(col: Column, value: Any) -> Out:
             if LIST_SEP in item or _ITEM_SPLIT_TEXT.search(item):
                 raise ExportError(f"第{i + 1}项“{item}”中有“、”、逗号、分号或换行：表格中用它们分隔各项")
         return Out(LIST_SEP.join(items), "text")
+    if kind == BODY:
+        return Out(body_text(value), "wrap")
     if kind == GROUPS:
         lines = []
         for g in value:
@@ -127,6 +142,11 @@ def to_cell(col: Column, value: Any) -> Out:
             lines.append(GROUP_SEP.join(str(x) for x in g))
         return Out("\n".join(lines), "wrap")
     raise AssertionError(kind)
+
+
+def empty_means_none(col: Column) -> bool:
+    """An optional list whose default is "not given" (None): an empty list is a value of its own."""
+    return col.has_default and col.default is None
 
 
 def _item_text(item_kind: str | None, v: Any) -> str:
@@ -141,7 +161,7 @@ def default_style(col: Column) -> str:
     """The style of an empty cell of the column (what a typed value gets)."""
     if col.kind == DECIMAL:
         return decimal_style(2) if col.unit in ("万元", "亩") else "num"
-    return {INT: "int", DATE: "date", LINES: "wrap", GROUPS: "wrap"}.get(col.kind, "text")
+    return {INT: "int", DATE: "date", LINES: "wrap", GROUPS: "wrap", BODY: "wrap"}.get(col.kind, "text")
 
 
 def shown(col: Column, value: Any) -> str:
@@ -179,6 +199,8 @@ def from_cell(col: Column, raw: Any, fmt: str | None = None) -> Any:
     kind = col.kind
     if isinstance(raw, str):
         raw = raw.strip()
+    if kind in _LIST_KINDS and raw in NONE_WORDS and empty_means_none(col):
+        return []
     if kind == TEXT:
         return _text(col, raw)
     if kind == CHOICE:
@@ -197,6 +219,8 @@ def from_cell(col: Column, raw: Any, fmt: str | None = None) -> Any:
         return [_text(col, raw)]
     if kind == LIST:
         return _list(col, raw)
+    if kind == BODY:
+        return body_items(_text_of(raw))
     if kind == GROUPS:
         text = _text_of(raw)
         groups = []
@@ -387,3 +411,97 @@ def _list(col: Column, raw: Any) -> list:
             e.message = f"第{i + 1}项：{e.message}"
             raise
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# A notice's body: paragraphs, tables and page breaks in one cell
+
+
+def _marker_like(line: str) -> bool:
+    return line == PAGE_BREAK_LINE or (line.startswith(TABLE_OPEN) and line.endswith("】"))
+
+
+def body_text(items: list) -> str:
+    """Body items as the lines of one cell::
+
+        第一段文字
+        【表格：表格标题；单位：万元】      (or 【表格】, 【表格：标题】, 【表格；单位：万元】)
+        序号｜项目名称｜总投资
+        1｜某某工程｜3650.00
+        【表格完】
+        【分页】
+        第二段文字
+    """
+    lines: list[str] = []
+    for i, item in enumerate(items, 1):
+        if isinstance(item, str):
+            if _LINE_SPLIT.search(item):
+                raise ExportError(f"第{i}项中有换行：表格中每段一行，请在 YAML 中把它拆成两段")
+            if _marker_like(item.strip()):
+                raise ExportError(f"第{i}段“{item}”与分页、表格的标记相同，表格中无法区分：请在 YAML 中修改这段文字")
+            lines.append(item)
+        elif isinstance(item, dict) and item.get("page_break"):
+            lines.append(PAGE_BREAK_LINE)
+        elif isinstance(item, dict) and isinstance(item.get("table"), dict):
+            t = item["table"]
+            title, unit = t.get("title") or "", t.get("unit") or ""
+            for what, text in (("标题", title), ("计量单位", unit)):
+                if "】" in text or "；" in text or _LINE_SPLIT.search(text):
+                    raise ExportError(f"第{i}项表格的{what}“{text}”中有“】”、“；”或换行：表格中无法写出")
+            head = TABLE_OPEN + (f"：{title}" if title else "") + (f"{_UNIT_PART}{unit}" if unit else "") + "】"
+            lines.append(head)
+            for row in [t.get("headers") or [], *(t.get("rows") or [])]:
+                cells = [_item_text(None, c) for c in row]
+                for c in cells:
+                    if CELL_SEP in c or _LINE_SPLIT.search(c):
+                        raise ExportError(f"第{i}项表格的单元格“{c}”中有“{CELL_SEP}”或换行：表格中用它们分隔单元格和行")
+                lines.append(CELL_SEP.join(cells))
+            lines.append(TABLE_END)
+        else:
+            raise ExportError(f"第{i}项既不是段落，也不是表格或分页")
+    return "\n".join(lines)
+
+
+def body_items(text: str) -> list:
+    """The body items of a cell written as :func:`body_text` writes it. Raises ``CellError``."""
+    items: list = []
+    table: dict | None = None
+    for n, raw_line in enumerate(_LINE_SPLIT.split(text), 1):
+        line = raw_line.strip()
+        if table is not None:
+            if line == TABLE_END:
+                if not table["headers"]:
+                    raise CellError("sheet.body-table", f"第{n}行：表格没有表头行",
+                                    hint=f"在“{TABLE_OPEN}……】”下一行写表头，各列用“{CELL_SEP}”分隔")
+                if not table["rows"]:
+                    del table["rows"]
+                items.append({"table": {k: v for k, v in table.items() if v not in (None, "")}})
+                table = None
+            elif line:
+                cells = [c.strip() for c in line.split(CELL_SEP)]
+                if table["headers"]:
+                    table["rows"].append(cells)
+                else:
+                    table["headers"] = cells
+            continue
+        if not line:
+            continue
+        if line == PAGE_BREAK_LINE:
+            items.append({"page_break": True})
+        elif line.startswith(TABLE_OPEN) and line.endswith("】"):
+            spec = line[len(TABLE_OPEN):-1]
+            unit = ""
+            if _UNIT_PART[1:] in spec:
+                spec, _, unit = spec.partition(_UNIT_PART[1:])
+                spec = spec.rstrip("；")
+            if spec and not spec.startswith("："):
+                raise CellError("sheet.body-table", f"第{n}行“{line}”不是表格标记",
+                                hint="写作【表格】、【表格：标题】或【表格：标题；单位：万元】")
+            table = {"title": spec[1:].strip() or None, "unit": unit.strip() or None, "headers": [], "rows": []}
+        elif line == TABLE_END:
+            raise CellError("sheet.body-table", f"第{n}行：“{TABLE_END}”前没有“{TABLE_OPEN}……】”")
+        else:
+            items.append(line)
+    if table is not None:
+        raise CellError("sheet.body-table", "表格没有结束：最后一行表格之后应写“" + TABLE_END + "”")
+    return items

@@ -30,7 +30,7 @@ from wenshu.engine.docx_zip import write_zip
 from wenshu.errors import DataError, Problem, UsageError
 from wenshu.models import FILE_KINDS
 from wenshu.sheets.cells import ExportError, Out, decimal_style, default_style, to_cell
-from wenshu.sheets.layout import (BOOL, CHOICE, DATE, DECIMAL, INT, LINES, LIST, GROUPS, Column, Layout, Sheet,
+from wenshu.sheets.layout import (BODY, BOOL, CHOICE, DATE, DECIMAL, INT, LINES, LIST, GROUPS, Column, Layout, Sheet,
                                   layout)
 from wenshu.sheets.yamlio import plain
 
@@ -101,7 +101,7 @@ _IN_WORKBOOK = (
     ("须在 departments 中列出", "须在“部门”工作表中"), ("district.yaml 的 industries 中", "“行业”工作表中"),
     ("district.yaml 中 organs 的 key", "“发文机关”工作表中的机关代号"), ("district.yaml 中", "“部门”工作表中"),
     ("（projects 中的 id）", "（“项目”工作表中的平台项目编号）"), ("district.yaml 的", "“区情设置”的"),
-    ("true 表示", "“是”表示"), ("false 表示", "“否”表示"), ("true：", "是："), ("false：", "否："),
+    ("写 [] 表示", "写“无”表示"), ("true 表示", "“是”表示"), ("false 表示", "“否”表示"), ("true：", "是："), ("false：", "否："),
 )
 
 
@@ -169,6 +169,10 @@ def format_text(col: Column) -> str:
             col.item or "", "多项用“、”分隔")
     if k == GROUPS:
         return "每组一行，组内用逗号分隔"
+    if k == BODY:
+        return ("每段一行（单元格内按 Alt+Enter 换行）；另起一页处单写一行【分页】；表格从【表格】"
+                "（或【表格：标题；单位：万元】）一行开始，下一行为表头，其后每行一行数据，各格用“｜”分隔，"
+                "最后单写一行【表格完】")
     if col.pattern:
         return "文字，按规定格式（见说明）"
     return "文字"
@@ -325,7 +329,7 @@ class WorkbookWriter:
                 text = cell.value.isoformat() if isinstance(cell.value, dt.date) else str(cell.value)
                 widths[i] = max(widths[i], max(_width(line) for line in text.split("\n")) + 2)
         for i, c in enumerate(s.columns):
-            cap = 60 if c.kind in (LINES, GROUPS) or (c.kind == "text" and c.description and len(c.description) > 20) else 40
+            cap = 60 if c.kind in (LINES, GROUPS, BODY) or (c.kind == "text" and c.description and len(c.description) > 20) else 40
             letter = get_column_letter(i + 1)
             ws.column_dimensions[letter].width = round(min(max(widths[i], 8), cap), 1)
             dim = ws.column_dimensions[letter]

@@ -37,7 +37,7 @@ from wenshu.models import FILE_KINDS
 from wenshu.models.register import REGISTER_FILE_NAME
 from wenshu.naming import safe_filename
 from wenshu.sheets.cells import CellError, blank, from_cell
-from wenshu.sheets.layout import GROUPS, LINES, LIST, TEXT, Column, Layout, Sheet, layout
+from wenshu.sheets.layout import BODY, GROUPS, LINES, LIST, TEXT, Column, Layout, Sheet, layout
 from wenshu.sheets.reader import Table, norm, open_tables
 from wenshu.sheets.yamlio import file_text
 from wenshu.validation import narrow_wide, resolve, show_value, translate
@@ -412,7 +412,7 @@ class Assembler:
     def _narrowed(self, ctx: Ctx, r: int | None, title: str | None, c: Column, raw: Any) -> Any:
         """Full-width digits and letters in a number, date or choice: read as half-width with the
         warning ``wenshu validate`` gives (texts are left to the folder check, which does the same)."""
-        if not isinstance(raw, str) or c.kind in (TEXT, LINES, GROUPS) or (c.kind == LIST and c.item == TEXT):
+        if not isinstance(raw, str) or c.kind in (TEXT, LINES, GROUPS, BODY) or (c.kind == LIST and c.item == TEXT):
             return raw
         new = narrow_value(raw)
         if new != raw:
@@ -903,7 +903,7 @@ def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[
             old = target / rel
             if rel in old_covered and old_covered[rel] == kind:
                 try:
-                    same = _meaning(kind, load_yaml(old, positions=False).data, rel) == _meaning(kind, data, rel)
+                    same = _same_meaning(kind, load_yaml(old, positions=False).data, data, rel)
                 except (DataError, TypeError, AttributeError):
                     same = False
                 if same:
@@ -961,6 +961,28 @@ def _meaning(kind: str, data: dict, rel: str) -> str:
     data = copy.deepcopy(data)
     narrow_wide(FILE_KINDS[kind].model, data)
     return file_text(kind, data, rel)
+
+
+def _same_meaning(kind: str, old: dict, new: dict, rel: str) -> bool:
+    """Whether two files' data mean the same: the same canonical text, or, validated, the same
+    values (a 主送机关 list written flat or grouped, one 附注 as a text or as a list of one, a table
+    cell 5 or "5" are read alike)."""
+    if _meaning(kind, old, rel) == _meaning(kind, new, rel):
+        return True
+    import copy
+
+    from pydantic import ValidationError
+
+    model = FILE_KINDS[kind].model
+    dumps = []
+    for data in (old, new):
+        data = copy.deepcopy(data)
+        narrow_wide(model, data)
+        try:
+            dumps.append(model.model_validate({**data, "kind": kind}).model_dump(mode="json"))
+        except ValidationError:
+            return False
+    return dumps[0] == dumps[1]
 
 
 def _umask() -> int:

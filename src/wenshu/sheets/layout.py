@@ -7,6 +7,8 @@ Nothing here names a field one by one. The models are walked field by field:
   its columns next to each other;
 * a list of texts is one cell, one item per line (a list of department names or of numbers: one
   cell, items separated by “、”);
+* a notice's body items (paragraphs, tables, page breaks) are one cell, one paragraph per line, a
+  page break and a table written between markers (see ``cells.body_text``);
 * a list (or mapping) of models is a sheet of its own — a *repeated group* — whose rows name the
   record they belong to by its identifying columns (a project's 平台项目编号 ...);
 * a list of the model itself (a section's sub-sections) is flattened into the same sheet with a
@@ -40,7 +42,7 @@ from wenshu.models import FILE_KINDS
 from wenshu.models.appraisal import Appraisal
 from wenshu.models.district import Industry
 from wenshu.models.evaluation import EvaluationInput
-from wenshu.models.notice import NoticeFile, Responsibility
+from wenshu.models.notice import NoticeFile, Responsibility, TableItem
 from wenshu.models.project import Project
 from wenshu.models.reports import IndustryReportInput, Rectification
 from wenshu.models.supervision import BulletinMeta, DeptMonthRecord, SupervisionFile
@@ -83,6 +85,7 @@ REFS: dict[tuple[type[BaseModel], str], str] = {
     (Industry, "department"): "department",
     (BulletinMeta, "organ"): "organ",
     (NoticeFile, "organ"): "organ",
+    (NoticeFile, "co_organs"): "organ",
 }
 
 # Title of the key of a mapping of records (``years: {2027: …}`` in holidays.yaml).
@@ -93,8 +96,8 @@ FILE_TITLE = "数据文件"
 FILE_TITLE_ALT = "所在数据文件"
 
 # Column kinds.
-TEXT, INT, DECIMAL, DATE, BOOL, CHOICE, LINES, LIST, GROUPS = (
-    "text", "int", "decimal", "date", "bool", "choice", "lines", "list", "groups")
+TEXT, INT, DECIMAL, DATE, BOOL, CHOICE, LINES, LIST, GROUPS, BODY = (
+    "text", "int", "decimal", "date", "bool", "choice", "lines", "list", "groups", "body")
 
 LIST_SEP = "、"
 GROUP_SEP = "，"
@@ -309,8 +312,17 @@ def _columns(model: type[BaseModel], sheet: Sheet, sheets: list[Sheet], path: tu
         sheet.columns.append(col)
 
 
+def _is_body_item(tp: Any) -> bool:
+    """The notice's body item: a paragraph, a table or a page break (models/notice.py BodyItem)."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return False
+    return any(unwrap(a)[0] is TableItem for a in typing.get_args(tp))
+
+
 def _list_column(model, name, f, elem, path, titles, req, group) -> Column:
     origin = typing.get_origin(elem)
+    if _is_body_item(elem):  # paragraphs with tables and page breaks between them
+        return Column(path=path, titles=titles, kind=BODY, required=req and _min_len(f) > 0, group=group)
     if origin is list:  # list of lists of texts: groups (抄送机关)
         return Column(path=path, titles=titles, kind=GROUPS, required=req and _min_len(f) > 0, group=group)
     sk = scalar_kind(elem)

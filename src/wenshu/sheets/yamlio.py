@@ -77,7 +77,7 @@ def plain(value: Any) -> Any:
             if name not in fields_set:
                 continue
             v = getattr(value, name)
-            if v is None or (_empty(v) and not f.is_required()):
+            if v is None or (_empty(v) and _drops_empty(f)):
                 continue
             out[field_key(name, f)] = plain(v)
         return out
@@ -88,6 +88,12 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     return value
+
+
+def _drops_empty(f) -> bool:
+    """An empty list or mapping of an optional field is left out, unless the field's default is
+    None: then "not given" means something else (抄送机关 omitted: the district's; []: none)."""
+    return not f.is_required() and f.get_default(call_default_factory=True) is not None
 
 
 def _empty(v: Any) -> bool:
@@ -105,7 +111,7 @@ def canonical(tp: Any, value: Any) -> Any:
         out: dict[str, Any] = {}
         known = {field_key(n, f): f for n, f in tp.model_fields.items()}
         for key, f in known.items():
-            if key in value and value[key] is not None and not (_empty(value[key]) and not f.is_required()):
+            if key in value and value[key] is not None and not (_empty(value[key]) and _drops_empty(f)):
                 out[key] = canonical(resolved(f.annotation, tp), value[key])
         for k, v in value.items():
             if k not in known and v is not None:
