@@ -46,7 +46,7 @@ def visible_text(path: Path) -> str:
 
 def plan(data: Path):
     from wenshu.analysis.engine import analyze
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     from wenshu.render import core_for, iter_jobs
 
     ds = load_dataset([data])

@@ -4,9 +4,10 @@
     python bench/e2e.py --projects 2000    # a quicker run
 
 The plain route is what a competent user would write with the same libraries and wenshu's own
-document contexts: read every YAML file with PyYAML's C loader, validate it with the pydantic models,
-analyse, build the contexts with wenshu's document kinds, then ``DocxTemplate(path).render(ctx).save()``
-per document in 2 processes. Both routes write the same documents (checked by count and by the
+document contexts: read every YAML file with PyYAML's C loader (floats as Decimal), validate it with
+the pydantic models, then let wenshu check, analyse and build the contexts (its pipeline with the
+reading swapped for this one), then ``DocxTemplate(path).render(ctx).save()`` per document in 2
+processes. Both routes write the same documents (checked by count and by the
 visible text of a sample). Prints both times, peak memory (the main process; for wenshu also its
 largest worker), and ends with ``speedup e2e=<plain ÷ wenshu>``.
 """
@@ -46,41 +47,47 @@ print(r.written, peak_rss_mb(), r.worker_peak_mb, time.perf_counter() - t)
 
 PLAIN = r"""
 import hashlib, multiprocessing as mp, sys, time, datetime as dt
+from decimal import Decimal
 from pathlib import Path
 t = time.perf_counter()
 import yaml
 from docxtpl import DocxTemplate
-from wenshu.analysis.engine import analyze
-from wenshu.dataset import Dataset, SourceFile, _Names, _assemble, _take_projects
+import wenshu.data.loader as loader
+from wenshu.data.dataset import SourceFile
 from wenshu.documents import REGISTRY
-from wenshu.errors import ProblemCollector
 from wenshu.models import FILE_KINDS
-from wenshu.render import cutoff_dates
+from wenshu.pipeline import Pipeline
 from wenshu.templates import resolve
 
+
+class Loader(yaml.CSafeLoader):
+    pass
+
+
+# Money is Decimal from the digits written (as wenshu reads it): 3650.00 stays 3650.00.
+Loader.add_constructor("tag:yaml.org,2002:float", lambda self, node: Decimal(self.construct_scalar(node).replace("_", "")))
+
+
+def plain_load_file(path, display=None, raw=None):
+    data = path.read_bytes()
+    value = yaml.load(data, Loader=Loader)
+    kind = value["kind"]
+    model = FILE_KINDS[kind].model.model_validate(value)
+    return SourceFile(path=path, display=display or path.as_posix(), kind=kind,
+                      sha256=hashlib.sha256(data).hexdigest(), model=model), []
+
+
+# Everything but the reading is wenshu's own: its checks, analysis and document contexts.
+loader.load_file = plain_load_file
 data, out, as_of = Path(sys.argv[1]), Path(sys.argv[2]), dt.date.fromisoformat(sys.argv[3])
-ds = Dataset(root=data)
-col = ProblemCollector()
-for path in sorted(data.rglob("*.yaml"), key=lambda p: (p.name != "district.yaml", p.as_posix())):
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    kind = raw.get("kind")
-    if kind not in FILE_KINDS:
-        continue
-    model = FILE_KINDS[kind].model.model_validate(raw)
-    sf = SourceFile(path=path, display=path.relative_to(data).as_posix(), kind=kind,
-                    sha256=hashlib.sha256(path.read_bytes()).hexdigest(), model=model)
-    ds.files.append(sf)
-    if kind == "district":
-        ds.district, ds.names = model, _Names(model)
-    elif kind == "projects":
-        _take_projects(ds, sf, None, col)  # wenshu's index of projects, as its documents read them
-_assemble(ds, col)
-kinds = list(REGISTRY)
-analysis = analyze(ds, as_of, also=cutoff_dates([REGISTRY[k] for k in kinds], ds, as_of))
-jobs = []
+kinds = list(REGISTRY.values())
+run = Pipeline([data], kinds=kinds, as_of=as_of)
+run.open()
+jobs = [(str(resolve(REGISTRY[j.kind].template)), j.context_dict()) for j in run.project_jobs()]
+run.finish()
 for k in kinds:
-    for j in REGISTRY[k].build(ds, analysis):
-        jobs.append((str(resolve(REGISTRY[k].template)), j.context_dict(), f"{len(jobs):06d}"))
+    jobs += [(str(resolve(k.template)), j.context_dict()) for j in run.jobs(k)]
+jobs = [(tpl, ctx, f"{i:06d}") for i, (tpl, ctx) in enumerate(jobs)]
 planned = time.perf_counter() - t
 
 

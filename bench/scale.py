@@ -31,11 +31,11 @@ step, data, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 worker = 0.0
 count = 0
 if step == "validate":
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     ds = load_dataset([data], strict=False, lean=True)
     count = ds.project_count
 elif step == "analyze":
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     from wenshu.analysis.engine import analyze
     from wenshu.analysis_output import format_text
     from wenshu.wording import Wording

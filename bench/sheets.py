@@ -36,7 +36,7 @@ elif step == "import":
     r = import_tables([a], b)
     count = sum(r.rows.values())
 else:
-    from wenshu.dataset import discover, load_file
+    from wenshu.data.files import discover, load_file
     def data(folder):
         files, _ = discover([folder])
         out = {}

@@ -253,20 +253,16 @@ def test_disk_full_then_resume(reference, tmp_path):
 
 
 def test_batch_equals_single_renders(reference, tmp_path):
-    """The batch (lean dataset, compact analysis, worker processes) writes exactly the bytes that a
-    single `render` (everything in memory) writes for the same document."""
+    """The batch (streamed jobs, worker processes) writes exactly the bytes that a single `render`
+    (all of one kind planned in memory) writes for the same document."""
     import datetime as dt
 
-    from wenshu.analysis.engine import analyze
-    from wenshu.dataset import load_dataset
     from wenshu.render import plan, render_job
 
-    ds = load_dataset([EXAMPLES])
-    a = analyze(ds, dt.date.fromisoformat(AS_OF))
     manifest = json.loads((reference / "manifest.json").read_text(encoding="utf-8"))
     checked = 0
     for kind in ("notice", "task_list", "project_report", "industry_report", "annual_report", "commendation", "criticism"):
-        for job in plan(kind, ds, analysis=a):
+        for job in plan(kind, [EXAMPLES], as_of=dt.date.fromisoformat(AS_OF))[1]:
             entry = next(e for e in manifest["outputs"] if e["kind"] == kind and e["key"] == job.key)
             single = render_job(job, tmp_path / f"{kind}-{checked}.docx").read_bytes()
             assert single == (reference / entry["path"]).read_bytes(), entry["path"]

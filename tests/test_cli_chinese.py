@@ -36,11 +36,11 @@ def test_render_by_chinese_name_and_item_by_project_name_or_code(run_cli, exampl
     assert code == 0, err
     assert "港政办〔2024〕3号" in docx_text(tmp_path / "n.docx")
 
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
 
-    ds = load_dataset([examples_copy])
-    evaluated = {e.project for e in ds.evaluations}
-    p = next(p for p in ds.projects if p.id in evaluated and p.code)
+    projects = []
+    ds = load_dataset([examples_copy], on_project=projects.append)
+    p = next(p for p in projects if ds.evaluation(p.id) and p.code)
     for item in (p.id, p.name, p.code):
         target = tmp_path / f"{abs(hash(item))}.docx"
         code, out, err = run_cli("render", "项目绩效评价报告", examples_copy, "--item", item, "-o", target, "--as-of", AS_OF)

@@ -13,8 +13,7 @@ import pytest
 
 from docx_inspect import NS, Docx, q
 from tests.conftest import EXAMPLES, ROOT
-from wenshu.analysis.engine import analyze
-from wenshu.dataset import load_dataset
+from wenshu.pipeline import Pipeline, plan_all
 from wenshu.documents import REGISTRY
 from wenshu.official import gbt9704 as gb
 from wenshu.render import compile_template, plan, render_job
@@ -35,17 +34,17 @@ RED_HEADER = {"notice", "commendation", "criticism"}
 
 @pytest.fixture(scope="session")
 def example():
-    ds = load_dataset([EXAMPLES])
-    return ds, analyze(ds, AS_OF)
+    p = plan_all([EXAMPLES], as_of=AS_OF)
+    return p.ds, p.analysis, p
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory, example) -> dict[str, Path]:
-    ds, a = example
+    ds, a, planned = example
     out = tmp_path_factory.mktemp("docs")
     paths = {}
     for kind, key in PICK.items():
-        job = next(j for j in plan(kind, ds, analysis=a) if j.key == key)
+        job = next(j for j in planned.of(kind) if j.key == key)
         paths[kind] = render_job(job, out / f"{kind}.docx")
     return paths
 
@@ -199,12 +198,15 @@ def test_notice_content(rendered):
 
 
 def test_project_report_numbers_are_computed(rendered, example):
-    ds, a = example
+    ds, a, planned = example
     d = Docx(rendered["project_report"])
     text = d.all_text()
-    # The report's figures are as of its own date (the evaluation date), not the run's --as-of.
+    # The report's figures are as of its own date (the evaluation date), not the run's --as-of: the
+    # same as a whole analysis run as of that date.
     ev = ds.evaluation("HSG-2023-001")
-    pa = a.detail_at(next(p for p in ds.iter_projects() if p.id == "HSG-2023-001"), ev.evaluated_on)
+    seen = {}
+    Pipeline([EXAMPLES], as_of=ev.evaluated_on, on_analysis=lambda p, pa: seen.setdefault(p.id, pa)).finish()
+    pa = seen["HSG-2023-001"]
     assert f"综合得分{pa.score.total_display}分，等级为“{pa.score.grade}”" in text
     assert f"统计截止日为{cn_date(ev.evaluated_on)}" in text
     assert "项目总投资18,600.00万元" in text  # 万元 throughout the report
@@ -213,8 +215,8 @@ def test_project_report_numbers_are_computed(rendered, example):
 
 
 def test_social_project_report_differs(example, tmp_path):
-    ds, a = example
-    social = next(j for j in plan("project_report", ds, analysis=a) if not j.context.is_government)
+    ds, a, planned = example
+    social = next(j for j in planned.of("project_report") if not j.context.is_government)
     d = Docx(render_job(social, tmp_path / "s.docx"))
     text = d.all_text()
     assert "项目策划书" in text and "区科经局" in text and "碳排放达标率" in text
@@ -222,7 +224,7 @@ def test_social_project_report_differs(example, tmp_path):
 
 
 def test_bulletins_name_the_right_departments(rendered, example):
-    ds, a = example
+    ds, a, planned = example
     oct_ = a.supervision[-1]
     crit = Docx(rendered["criticism"]).all_text()
     for dep in oct_.criticised:
@@ -234,7 +236,7 @@ def test_bulletins_name_the_right_departments(rendered, example):
 
 
 def test_annual_report_library_multiples(rendered, example):
-    ds, a = example
+    ds, a, planned = example
     text = Docx(rendered["annual_report"]).all_text()
     cat = a.libraries.lines[0]
     assert f"为上年度投资规模的{(cat.multiple).quantize(Decimal('0.01'), rounding='ROUND_HALF_UP')}倍" in text
@@ -242,8 +244,8 @@ def test_annual_report_library_multiples(rendered, example):
 
 
 def test_output_is_deterministic(example, tmp_path):
-    ds, a = example
-    job = next(j for j in plan("notice", ds, analysis=a))
+    ds, a, planned = example
+    job = next(j for j in planned.of("notice"))
     one = render_job(job, tmp_path / "a.docx").read_bytes()
     two = render_job(job, tmp_path / "b.docx").read_bytes()
     assert one == two

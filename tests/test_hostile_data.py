@@ -17,7 +17,6 @@ from lxml import etree
 import lo
 from docx_inspect import Docx
 from tests.conftest import EXAMPLES
-from wenshu.dataset import load_dataset
 from wenshu.errors import DataError
 from wenshu.render import plan, render_job
 
@@ -52,13 +51,13 @@ def run_one(folder: Path, title: str, body: str, work: str, unicode: bool) -> by
     (folder / "notice.yaml").write_bytes(n.encode("utf-8", errors="surrogatepass") if unicode else n.encode("ascii"))
     (folder / "tasks.yaml").write_bytes(t.encode("utf-8", errors="surrogatepass") if unicode else t.encode("ascii"))
     try:
-        ds = load_dataset([folder])
+        ds, jobs = plan("notice", [folder])
     except DataError as e:
         for p in e.problems:
             assert p.file and p.code and p.message
             assert p.line is not None or p.code in ("yaml.encoding",), p.format()
         return None
-    job = plan("notice", ds)[0]
+    job = jobs[0]
     out = folder / "out.docx"
     render_job(job, out, force=True)
     data = out.read_bytes()

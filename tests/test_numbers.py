@@ -243,13 +243,12 @@ def test_a_bulletin_can_be_left_out_for_a_month(run_cli, examples_copy, tmp_path
 
 
 def test_a_number_registered_meanwhile_by_another_run_is_not_registered_twice(examples_copy):
-    from wenshu.dataset import load_dataset
     from wenshu.numbers import record
     from wenshu.render import plan
 
     unnumbered_notice(examples_copy, "second.yaml", "（二）")
-    ds = load_dataset([examples_copy])
-    jobs = [j for j in plan("notice", ds) if j.sources[0] == "notices/second.yaml"]
+    ds, jobs = plan("notice", [examples_copy])
+    jobs = [j for j in jobs if j.sources[0] == "notices/second.yaml"]
     assert jobs and jobs[0].key == "港政办〔2024〕4号"
     # meanwhile another run registers 4号 for some other document
     register = examples_copy / REGISTER_FILE_NAME

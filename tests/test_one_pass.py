@@ -134,10 +134,11 @@ def test_full_width_digits_are_read_as_half_width_everywhere_with_a_warning(run_
                       "projects[0].reserve.planned_start"]
     assert any("“２０２３-03-01”" in b and "“2023-03-01”" in b and "第32行" in b for b in warned)
 
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
 
-    ds = load_dataset([tmp_path])
-    p = ds.projects[0]
+    projects = []
+    load_dataset([tmp_path], on_project=projects.append)
+    p = projects[0]
     assert p.id == "T-001" and str(p.intended_investment) == "1000" and p.reserve.planned_start.isoformat() == "2023-03-01"
     assert p.name == "测试区第１小学新建工程（一期）"  # free text is left as written
 

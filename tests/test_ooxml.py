@@ -136,17 +136,15 @@ def test_patch_is_docxtpls_with_one_line_per_paragraph(tmp_path):
 
 
 def notice_context() -> dict:
-    from wenshu.dataset import load_dataset
     from wenshu.render import plan
 
-    return plan("notice", load_dataset([EXAMPLES]))[0].context_dict()
+    return plan("notice", [EXAMPLES])[1][0].context_dict()
 
 
 def task_context() -> dict:
-    from wenshu.dataset import load_dataset
     from wenshu.render import plan
 
-    return plan("task_list", load_dataset([EXAMPLES]))[0].context_dict()
+    return plan("task_list", [EXAMPLES])[1][0].context_dict()
 
 
 def test_render_error_names_the_paragraph_template_check_names(tmp_path):

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from tests.conftest import EXAMPLES
-from wenshu.dataset import discover, load_file
+from wenshu.data.files import discover, load_file
 
 INIT_ARGS = [
     "--no-input", "--district", "某区", "--division-code", "420000", "--year", "2025",

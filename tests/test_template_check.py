@@ -44,10 +44,9 @@ def broken(tmp_path: Path, edits, name: str = NOTICE, as_name: str | None = None
 
 
 def notice_context():
-    from wenshu.dataset import load_dataset
     from wenshu.render import plan
 
-    jobs = plan("notice", load_dataset([EXAMPLES]))
+    jobs = plan("notice", [EXAMPLES])[1]
     # the source notice: one organ, one signature, a 下行文 (the other examples are joint or 上行文)
     return next(j for j in jobs if j.key == "港政办〔2024〕3号").context_dict()
 

@@ -59,7 +59,7 @@ def batch_titles(tmp_path_factory) -> list[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def district_words():
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
 
     ds = load_dataset([EXAMPLES])
     projects = [s.name for s in ds.stubs.values()]

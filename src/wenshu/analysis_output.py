@@ -152,10 +152,13 @@ def _plain(x: Any, w: Wording) -> Any:
     return x
 
 
-def to_json(a: Analysis, w: Wording) -> dict:
+def to_json(a: Analysis, w: Wording, projects: list | None = None) -> dict:
     """JSON-ready dict: Decimals as strings (full precision), dates ISO, enums by value; every fact as
-    its wording key and the sentence the documents would print."""
+    its wording key and the sentence the documents would print. ``projects``: the projects' whole
+    analyses (``Pipeline(on_analysis=…)``) to list instead of the compact ones the analysis keeps."""
     out = _plain(a, w)
+    if projects is not None:
+        out["projects"] = [_plain(p, w) for p in projects]
     out["overdue"] = [dict(_plain(o, w), text=w.say(overdue_fact(o, a.as_of))) for o in a.overdue]
     out["light_checks"] = CHECKS
     out["indicator_specs"] = {k: _plain(v, w) for k, v in SPECS.items()}

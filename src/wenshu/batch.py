@@ -805,29 +805,26 @@ def _templates(opts: BatchOptions, kinds: list[str], result: BatchResult) -> dic
 
 
 def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan) -> BatchResult:
-    from wenshu.analysis.engine import analyze
-    from wenshu.dataset import load_dataset
     from wenshu.documents import REGISTRY
     from wenshu.naming import UniqueNames, safe_filename
     from wenshu.numbers import duplicate_problems, record as record_numbers
+    from wenshu.pipeline import Pipeline
     from wenshu.render import core_for
 
     started = time.perf_counter()
     result = BatchResult()
     out = opts.out_dir
 
-    # lean: project models are re-read file by file when needed, so memory does not grow with the
-    # number of projects (see Dataset.iter_projects).
-    ds = load_dataset([opts.data_dir], strict=False, lean=True, spool_dir=state)
+    # One pass over the data (wenshu.pipeline): the project files are read once, while the render
+    # workers are already busy with the project reports; the district's documents follow.
+    run = Pipeline([opts.data_dir], kinds=[REGISTRY[k] for k in kinds], as_of=opts.as_of or dt.date.today(),
+                   spool_dir=state)
+    ds = run.open()
     result.outputs = OutputLog(ds.spool)
-    result.data_problems = list(ds.problems)
     if ds.district is None:
+        ds, _ = run.finish()
         raise WenshuError(ds.problems + [Problem(code="batch.no-district", message="没有有效的 district.yaml，无法生成文书。",
-                                                  file=str(opts.data_dir))])
-    day = opts.as_of or dt.date.today()
-    from wenshu.render import cutoff_dates
-
-    analysis = analyze(ds, day, compact=True, also=cutoff_dates([REGISTRY[k] for k in kinds], ds, day))
+                                                 file=str(opts.data_dir))])
     departments = set(opts.departments) if opts.departments else None
     if departments:
         known = {d.short for d in ds.district.departments} | {DISTRICT_FOLDER}
@@ -846,31 +843,48 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
     journal.open()
     placer = _Placer(out, journal, result)
 
-    estimate = 0
-    job_iters: list[tuple[str, Iterator]] = []
-    numbered: list[Any] = []
-    clashes: dict[int, list[Problem]] = {}  # id(job) → why its 发文字号 cannot be used
-    for k in kinds:
-        built = REGISTRY[k].build(ds, analysis)
-        if isinstance(built, list):
-            # A document whose 发文字号 another document also uses is not written (wenshu.numbers):
-            # it fails like any document (its old files are moved to .生成失败/).
-            chosen = [j for j in built if _in_period(j, opts.period) and _selected(j, departments)]
-            for j in chosen:
-                found = duplicate_problems(ds, j)
-                if found:
-                    clashes[id(j)] = found
-                else:
-                    numbered.append(j)
-            estimate += len(built)
-        elif REGISTRY[k].estimate is not None:
-            estimate += REGISTRY[k].estimate(ds)
-        job_iters.append((k, iter(built)))
-    # Automatic 发文字号 of the documents about to be written go into the data folder's 发文登记簿
-    # first, so a later run gives them the same numbers (wenshu.numbers).
-    result.data_problems += record_numbers(ds, numbered)
+    def estimate_of(ks) -> int:
+        return sum(REGISTRY[k].estimate(ds) for k in ks if REGISTRY[k].estimate is not None)
+
+    estimate = estimate_of(kinds)
     if on_plan:
         on_plan(estimate)
+    clashes: dict[int, list[Problem]] = {}  # id(job) → why its 发文字号 cannot be used
+
+    def all_jobs() -> Iterator[Any]:
+        """Per-project documents while the project files are read, then the district's documents."""
+        count = 0
+        for job in run.project_jobs():
+            count += 1
+            yield job
+        done_ds, _ = run.finish()
+        result.data_problems = list(done_ds.problems) + result.data_problems
+        job_lists: list[Iterator] = []
+        numbered: list[Any] = []
+        lazy = []
+        for k in kinds:
+            built = run.jobs(REGISTRY[k])
+            if not isinstance(built, list):
+                lazy.append(k)
+            if isinstance(built, list):
+                # A document whose 发文字号 another document also uses is not written (wenshu.numbers):
+                # it fails like any document (its old files are moved to .生成失败/).
+                for j in built:
+                    if _in_period(j, opts.period) and _selected(j, departments):
+                        found = duplicate_problems(done_ds, j)
+                        if found:
+                            clashes[id(j)] = found
+                        else:
+                            numbered.append(j)
+                count += len(built)
+            job_lists.append(iter(built))
+        # Automatic 发文字号 of the documents about to be written go into the data folder's 发文登记簿
+        # first, so a later run gives them the same numbers (wenshu.numbers).
+        result.data_problems += record_numbers(done_ds, numbered)
+        if on_plan:
+            on_plan(count + estimate_of(lazy))
+        for it in job_lists:
+            yield from it
 
     taken = ds.spool.set("batch.names")  # every file name handed out, across folders
     planned = ds.spool.set("batch.planned")  # every output path this run calls for
@@ -902,53 +916,53 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
 
     def tasks() -> Iterator[dict]:
         next_id = 0
-        for k, it in job_iters:
+        for job in all_jobs():
+            k = job.kind
             path, label, tsha, compiled = templates[k]
             title_k = REGISTRY[k].title
-            for job in it:
-                if not _in_period(job, opts.period):
-                    continue
-                folders = _selected(job, departments)
-                if not folders:
-                    continue
-                context = job.context_dict()
-                core = core_for(job)
-                csha, weight = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
-                stem = safe_filename(job.title)
-                outs = []
-                for folder in folders:
-                    folder_stem = safe_filename(folder)
-                    where = f"{folder_stem}/{safe_filename(title_k)}/"
-                    if where not in names:
-                        names[where] = UniqueNames(taken, prefix=where)
-                    rel = where + names[where].take(stem, ".docx")
-                    planned.add(rel)
-                    outs.append(Output(path=rel, kind=k, kind_title=title_k, department=folder, title=job.title, key=job.key,
-                                       sources=list(job.sources), template=label, template_sha256=tsha, context_sha256=csha))
-                if isinstance(compiled, Exception) or id(job) in clashes:
-                    fail(job, outs, clashes.get(id(job)) or compiled.problems, label)
-                    if on_progress:
-                        on_progress(len(outs), 0)
-                    continue
-                todo = []
-                for o in outs:
-                    sha = journal.unchanged(o, out) if opts.resume else None
-                    if sha:
-                        o.sha256, o.status = sha, "skipped"
-                        prev = journal.previous(o.path)
-                        if prev.get("kind") != o.kind or prev.get("key") != o.key:
-                            journal.add(o)  # a line of an older wenshu: record what it is
-                        result.outputs.record(o)
-                    else:
-                        todo.append(o)
+            if not _in_period(job, opts.period):
+                continue
+            folders = _selected(job, departments)
+            if not folders:
+                continue
+            context = job.context_dict()
+            core = core_for(job)
+            csha, weight = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
+            stem = safe_filename(job.title)
+            outs = []
+            for folder in folders:
+                folder_stem = safe_filename(folder)
+                where = f"{folder_stem}/{safe_filename(title_k)}/"
+                if where not in names:
+                    names[where] = UniqueNames(taken, prefix=where)
+                rel = where + names[where].take(stem, ".docx")
+                planned.add(rel)
+                outs.append(Output(path=rel, kind=k, kind_title=title_k, department=folder, title=job.title, key=job.key,
+                                   sources=list(job.sources), template=label, template_sha256=tsha, context_sha256=csha))
+            if isinstance(compiled, Exception) or id(job) in clashes:
+                fail(job, outs, clashes.get(id(job)) or compiled.problems, label)
                 if on_progress:
-                    on_progress(len(outs) - len(todo), 0)
-                if not todo:
-                    continue
-                next_id += 1
-                pending[next_id] = (job, todo)
-                yield {"id": next_id, "weight": weight, "template": path, "template_label": label, "context": context, "core": core,
-                       "targets": [str(out / o.path) for o in todo], "tmp": str(state / "tmp")}
+                    on_progress(len(outs), 0)
+                continue
+            todo = []
+            for o in outs:
+                sha = journal.unchanged(o, out) if opts.resume else None
+                if sha:
+                    o.sha256, o.status = sha, "skipped"
+                    prev = journal.previous(o.path)
+                    if prev.get("kind") != o.kind or prev.get("key") != o.key:
+                        journal.add(o)  # a line of an older wenshu: record what it is
+                    result.outputs.record(o)
+                else:
+                    todo.append(o)
+            if on_progress:
+                on_progress(len(outs) - len(todo), 0)
+            if not todo:
+                continue
+            next_id += 1
+            pending[next_id] = (job, todo)
+            yield {"id": next_id, "weight": weight, "template": path, "template_label": label, "context": context, "core": core,
+                   "targets": [str(out / o.path) for o in todo], "tmp": str(state / "tmp")}
 
     def finish(res: dict) -> None:
         result.worker_peak_mb = max(result.worker_peak_mb, res.get("rss_mb", 0.0))

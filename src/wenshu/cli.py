@@ -55,9 +55,9 @@ def validate_cmd(paths: tuple[Path, ...], quiet: bool) -> None:
 
     退出码：0 全部有效；1 数据有问题；2 用法错误（如路径不存在）。
     """
-    from wenshu.dataset import discover, load_dataset
+    from wenshu.data import discover, load_dataset
 
-    ds = load_dataset(paths, strict=False, lean=True)
+    ds = load_dataset(paths, strict=False)
     _echo_problems(ds.problems)
     files, _ = discover(paths)
     errors, warnings = _summary(ds.problems)
@@ -90,20 +90,24 @@ def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
     import datetime as dt
     import json
 
-    from wenshu.analysis.engine import analyze
     from wenshu.analysis_output import format_text, to_json
-    from wenshu.dataset import load_dataset
+    from wenshu.errors import DataError
+    from wenshu.pipeline import Pipeline
     from wenshu.wording import load_wording
 
     day = parse_date(as_of) or dt.date.today()
-    # The text summary needs only the compact per-project results; --json dumps everything.
-    ds = load_dataset([data], lean=not as_json)
+    # --json lists every project's whole analysis: collected as the projects pass.
+    details: list = []
+    run = Pipeline([data], as_of=day, analysis=True,
+                   on_analysis=(lambda p, pa: details.append(pa)) if as_json else None)
+    ds, result = run.finish()
+    if any(p.severity == "error" for p in ds.problems):
+        raise DataError(ds.problems)
     for p in ds.problems:
         click.echo(p.format(), err=True)
-    result = analyze(ds, day, compact=not as_json)
     wording = load_wording(ds.root)
     if as_json:
-        click.echo(json.dumps(to_json(result, wording), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(to_json(result, wording, details), ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(result, wording))
 
@@ -136,7 +140,6 @@ def render_cmd(kind_name: str, data: Path, out: Path | None, template_file: Path
 
     数据是数据目录，或目录中的一个数据文件（此时只生成由该文件产生的文书）。
     """
-    from wenshu.dataset import load_dataset
     from wenshu.naming import safe_filename
     from wenshu.numbers import record
     from wenshu.render import compile_template, plan, render_job
@@ -150,10 +153,9 @@ def render_cmd(kind_name: str, data: Path, out: Path | None, template_file: Path
         existing_dir(templates_dir, "模板目录")
     day = parse_date(as_of)
     folder = data if data.is_dir() else _data_root(data)
-    ds = load_dataset([folder])
+    ds, jobs = plan(key, [folder], as_of=day)
     for p in ds.problems:
         click.echo(p.format(), err=True)
-    jobs = plan(key, ds, as_of=day)
     if data.is_file():
         target = data.resolve()
         jobs = [j for j in jobs if any((folder / s).resolve() == target for s in j.sources)]
@@ -206,7 +208,7 @@ def _choose(jobs: list, item: str, ds) -> list:
     from wenshu.widechars import narrow_value
 
     wanted = {item.strip(), narrow_value(item.strip(), takes_text=True)}
-    for p in ds.projects or []:
+    for p in ds.stubs.values():
         if p.name in wanted or (p.code is not None and p.code in wanted):
             wanted.add(p.id)
     chosen = [j for j in jobs if wanted & {j.key, j.title, j.department}]
@@ -298,12 +300,12 @@ def numbers_cmd(data: Path, organ: str | None, year: str | None, as_csv: bool) -
 
     退出码：0 没有重号；1 有重号或数据有误。
     """
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     from wenshu.numbers import STATUS_TEXT, format_table, to_csv
 
     existing_dir(data, "数据目录")
     wanted_year = parse_year(year)
-    ds = load_dataset([data], strict=False, lean=True)
+    ds = load_dataset([data], strict=False)
     reg = ds.numbers
     wanted_organ = None
     if organ is not None:

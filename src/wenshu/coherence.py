@@ -34,7 +34,7 @@ HIGHLIGHT_CLAIMS = (
 
 def check(ds: Any, col: ProblemCollector, ref_cls: Any) -> None:
     """Add the coherence warnings of a loaded dataset to ``col`` (``ref_cls`` locates a file and key)."""
-    for h in ds._held_records("evaluations"):
+    for h in ds.held_records("evaluations"):
         sf, i, e = ds.files[h.file_index], h.index, h.record
         if e.data_as_of is not None and e.data_as_of > e.evaluated_on:
             col.add(_warn(ref_cls(sf, sf.loc("evaluations", i, "data_as_of")), "coherence.after-date",
@@ -55,7 +55,7 @@ def check(ds: Any, col: ProblemCollector, ref_cls: Any) -> None:
             _supervision(col, sf, m, ref_cls)
     district = ds.district
     if district is not None and any(d.appraisals for d in district.departments):
-        for h in ds._held_records("appraisals"):
+        for h in ds.held_records("appraisals"):
             sf, i, a = ds.files[h.file_index], h.index, h.record
             dept = district.department(a.department)
             if dept is not None and a.kind not in dept.appraisals:

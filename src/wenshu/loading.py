@@ -129,12 +129,23 @@ class _TagResolver(Resolver):
     def resolve(self, kind, value, implicit):  # noqa: ANN001, ANN201 - PyYAML signature
         if kind is ScalarNode:
             if implicit[0]:
-                for tag, regexp in _IMPLICIT_RESOLVERS.get(value[:1], ()):
-                    if regexp.match(value):
-                        return _IMPLICIT + tag
-                return _IMPLICIT + STR
+                # Keys and many values repeat across a file's records: resolve each text once.
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = _IMPLICIT + STR
+                    for t, regexp in _IMPLICIT_RESOLVERS.get(value[:1], ()):
+                        if regexp.match(value):
+                            tag = _IMPLICIT + t
+                            break
+                    if len(_RESOLVED) > 50_000:
+                        _RESOLVED.clear()
+                    _RESOLVED[value] = tag
+                return tag
             return STR
         return SEQ if kind is SequenceNode else MAP
+
+
+_RESOLVED: dict[str, str] = {}  # plain scalar text → implicit tag (bounded)
 
 
 class _PyComposer(Reader, Scanner, Parser, Composer, _TagResolver):

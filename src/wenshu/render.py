@@ -1,22 +1,22 @@
 """The public API for producing documents: plan jobs from data, render one job to a file.
 
     from wenshu.render import plan, render_job
-    ds = load_dataset(["data_examples"])
-    for job in plan("notice", ds):
+    ds, jobs = plan("notice", ["data_examples"])
+    for job in jobs:
         render_job(job, Path("out") / f"{job.title}.docx")
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
-from wenshu.dataset import Dataset
+from wenshu.data import Dataset
 from wenshu.documents import REGISTRY, DocJob, DocumentKind
 from wenshu.engine.docx_zip import atomic_write, write_zip
 from wenshu.engine.template import CompiledTemplate
 from wenshu.errors import Problem, UsageError
+from wenshu.pipeline import plan_all
 from wenshu.templates import resolve
 
 
@@ -33,34 +33,14 @@ def kind(key: str) -> DocumentKind:
     return REGISTRY[key]
 
 
-def cutoff_dates(kinds, ds: Dataset, as_of: dt.date) -> set[dt.date]:
-    """Every 统计截止日 the documents of ``kinds`` state (analysed in the same pass as ``as_of``)."""
-    out: set[dt.date] = set()
-    for k in kinds:
-        if k.cutoffs is not None:
-            out |= set(k.cutoffs(ds, as_of))
-    return out
+def plan(key: str, paths, *, as_of: dt.date | None = None) -> tuple[Dataset, list[DocJob]]:
+    """Every document of one kind the data calls for, in one pass over the data (``wenshu.pipeline``).
 
-
-def analyze_if_needed(k: DocumentKind, ds: Dataset, as_of: dt.date | None):
-    if not k.needs_analysis:
-        return None
-    from wenshu.analysis.engine import analyze
-
-    day = as_of or dt.date.today()
-    return analyze(ds, day, also=cutoff_dates([k], ds, day))
-
-
-def plan(key: str, ds: Dataset, *, as_of: dt.date | None = None, analysis=None) -> list[DocJob]:
+    Raises ``DataError`` with every problem when the data has errors (warnings are in ``ds.problems``).
+    """
     k = kind(key)
-    if analysis is None:
-        analysis = analyze_if_needed(k, ds, as_of)
-    return list(k.build(ds, analysis))
-
-
-def iter_jobs(key: str, ds: Dataset, analysis) -> Iterator[DocJob]:
-    """Jobs of one kind, produced lazily (batch keeps memory flat on large districts)."""
-    return iter(kind(key).build(ds, analysis))
+    p = plan_all(paths if isinstance(paths, (list, tuple)) else [paths], [k], as_of=as_of)
+    return p.ds, p.jobs
 
 
 def compile_template(key: str, *, templates_dir: Path | None = None, template_file: Path | None = None) -> CompiledTemplate:

@@ -239,6 +239,10 @@ class _Table:
             return True
         return self._db.execute(f"SELECT 1 FROM {self._name} WHERE k = ? LIMIT 1", (key,)).fetchone() is not None
 
+    def seq(self, ordered: bool = False) -> SpooledSeq:
+        """The values as a read-only, re-iterable sequence (see ``values``)."""
+        return SpooledSeq(self, ordered)
+
     def __reduce__(self):
         raise TypeError("spool tables cannot be pickled")
 

@@ -13,6 +13,7 @@ words come from the wording file. Percentages are compared with the thresholds a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -33,7 +34,10 @@ class Colour(str, Enum):
 
     @property
     def rank(self) -> int:
-        return {"绿灯": 0, "黄灯": 1, "红灯": 2}[self.value]
+        return _RANK[self]
+
+
+_RANK = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 
 
 CHECKS = {
@@ -60,7 +64,7 @@ class ProjectLights:
     project_id: str
     lights: list[Light] = field(default_factory=list)
 
-    @property
+    @cached_property
     def overall(self) -> Colour | None:
         return worst(x.colour for x in self.lights)
 
@@ -75,7 +79,7 @@ class ProjectLights:
 
 def worst(colours) -> Colour | None:
     cs = [c for c in colours if c is not None]
-    return max(cs, key=lambda c: c.rank) if cs else None
+    return max(cs, key=_RANK.__getitem__) if cs else None
 
 
 def _na(check: str, reason: Fact) -> Light:

@@ -162,7 +162,7 @@ def _ranked(groups) -> list[RankRow]:
 
 def cutoffs(ds, as_of):
     r = ds.annual_report
-    return {cutoff(r.data_as_of, r.report_date, as_of)} if r is not None else set()
+    return [(cutoff(r.data_as_of, r.report_date, as_of), None)] if r is not None else []
 
 
 def build(ds, analysis) -> list[DocJob]:

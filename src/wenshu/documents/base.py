@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from wenshu.official import fmt
 
 if TYPE_CHECKING:
-    from wenshu.dataset import Dataset
+    from wenshu.data import Dataset
     from wenshu.models.district import DistrictFile
     from wenshu.models.notice import Section
 
@@ -193,10 +193,14 @@ class DocumentKind:
     template: str  # file name in templates/
     inputs: str  # Chinese: which data files it needs
     context_model: type[Ctx]
-    build: Callable[..., Any]  # build(ds, analysis) -> list or iterator of DocJob
+    # Documents built from the whole district: build(ds, analysis) -> list or iterator of DocJob.
+    build: Callable[..., Any] | None = None
+    # Documents of one project, made as the project passes (wenshu.pipeline.ProjectPass) -> DocJob or None.
+    per_project: Callable[..., Any] | None = None
     needs_analysis: bool = True
     estimate: Callable[..., int] | None = None  # job count without building them (lazy kinds)
-    # The 统计截止日 its documents state (cutoffs(ds, as_of) -> dates), analysed in the same pass.
+    # The 统计截止日 its documents state, analysed in the same pass: cutoffs(ds, as_of) -> (day, scope)
+    # pairs, scope None for every project or a frozenset of the industries the document reports on.
     cutoffs: Callable[..., Any] | None = None
 
 

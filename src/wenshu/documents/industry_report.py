@@ -87,7 +87,7 @@ def report_inputs(ds) -> dict:
 
 
 def cutoffs(ds, as_of):
-    return {cutoff(r.data_as_of, r.report_date, as_of) for r in ds.industry_reports}
+    return [(cutoff(r.data_as_of, r.report_date, as_of), frozenset({r.industry})) for r in ds.industry_reports]
 
 
 def build(ds, analysis):

@@ -115,79 +115,82 @@ def liangsuan_facts(pa, w: Wording, completed, day) -> LiangsuanFacts | None:
     return LiangsuanFacts(completed=fmt.cn_date(completed), steps=fmt.join_cn(parts, sep="；"))
 
 
-def build(ds, analysis):
-    """Yield one job per evaluated project (lazily: a district may have thousands)."""
+def job_for(step):
+    """The project's report, if it has an evaluation input and was completed by the report's own
+    统计截止日 (``step``: the project as it passes, see ``wenshu.pipeline.ProjectPass``)."""
+    p, ds = step.project, step.ds
+    ev = step.inputs.evaluation
+    if ev is None or p.implementation is None or p.implementation.actual_completion is None:
+        return None
+    day = cutoff(ev.data_as_of, ev.evaluated_on, step.as_of)
+    if p.implementation.actual_completion > day:
+        return None  # not yet completed on the report's own date: nothing to evaluate
     district = ds.district
-    w = load_wording(ds.root)
-    for p in ds.iter_projects():
-        ev = ds.evaluation(p.id)
-        if ev is None or p.implementation is None or p.implementation.actual_completion is None:
-            continue
-        day = cutoff(ev.data_as_of, ev.evaluated_on, analysis.as_of)
-        if p.implementation.actual_completion > day:
-            continue  # not yet completed on the report's own date: nothing to evaluate
-        pa = analysis.detail_at(p, day)
-        impl, res = p.implementation, p.reserve
-        gov = p.is_government
-        lead = next((e.organisation for e in ev.evaluators if e.role == "牵头"), ev.evaluators[0].organisation)
-        partners = [e.organisation for e in ev.evaluators if e.organisation != lead]
-        lead_dept = district.department(lead)
-        acc = impl.acceptance
-        op = impl.operation
-        if gov:
-            effect = indicator_list(pa.indicators, EFFECTIVENESS_GOV)
-            benefit = _extras(ev, "效益", w)
-        else:
-            effect = indicator_list(pa.indicators, EFFECTIVENESS_SOCIAL)
-            benefit = fmt.join_cn([x for x in (indicator_list(pa.indicators, BENEFIT_SOCIAL), _extras(ev, "效益", w)) if x])
-        capacity = None
-        if op is not None:
-            capacity = CapacityFacts(year=op.year, design=fmt.quantity(op.design_capacity, op.capacity_unit),
-                                     actual=fmt.quantity(op.actual_capacity, op.capacity_unit))
-        frame = Frame(
-            title=fmt.title_lines(f"{p.name}绩效评价报告", words=fmt.title_words(district, p.name)),
-            signature=lead_dept.name if lead_dept else lead,
-            date=fmt.cn_date(ev.evaluated_on),
-            sealed=True,
-        )
-        ctx = ProjectReportContext(
-            doc=frame,
-            basis=basis_ctx(district),
-            is_government=gov,
-            as_of=fmt.cn_date(day),
-            project=ProjectFacts(
-                name=p.name, code=res.project_code or "", department=p.department, industry=p.industry,
-                owner=res.owner.name, address=res.address, content=fmt.ensure_end_punct(res.content_scale),
-                objectives=fmt.join_cn([o.rstrip("。；;") for o in res.objectives], sep="；"),
-                total=fmt.money(impl.total_investment),
-                funding=fmt.join_cn(f.source.value + fmt.money(f.amount) for f in impl.funding),
-                planned_start=fmt.cn_date(res.planned_start), planned_completion=fmt.cn_date(res.planned_completion),
-                actual_start=fmt.cn_date(impl.actual_start), actual_completion=fmt.cn_date(impl.actual_completion),
-                accepted_on=fmt.cn_date(acc.accepted_on) if acc and acc.accepted_on <= day else "",
-                filed_on=fmt.cn_date(acc.filed_on) if acc and acc.filed_on and acc.filed_on <= day else "",
-            ),
-            evaluation=EvaluationFacts(lead=lead, partners=fmt.join_cn(partners), team=fmt.join_cn([lead] + partners),
-                                       basis=ev.basis, date=fmt.cn_date(ev.evaluated_on)),
-            method=method_ctx(analysis.rules),
-            score=score_ctx(pa.score),
-            efficiency=indicator_list(pa.indicators, EFFICIENCY),
-            effectiveness=effect,
-            benefit=benefit,
-            capacity=capacity,
-            liangsuan=liangsuan_facts(pa, w, impl.actual_completion, day) if gov else None,
-            lights=light_rows(pa.lights, w),
-            findings=numbered(ev.findings),
-            problems=numbered(ev.problems),
-            recommendations=numbered(ev.recommendations),
-            other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "",
-        )
-        yield DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
-                     department=p.department, sources=[ds.project_file(p.id), ds.evaluation_file(p.id)],
-                     date=ev.evaluated_on)
+    w = step.run.memo("wording", lambda: load_wording(ds.root))
+    words = step.run.memo("title_words", lambda: fmt.title_words(district))
+    rules = step.run.analyzer.rules
+    pa = step.analysis_at(day)
+    impl, res = p.implementation, p.reserve
+    gov = p.is_government
+    lead = next((e.organisation for e in ev.evaluators if e.role == "牵头"), ev.evaluators[0].organisation)
+    partners = [e.organisation for e in ev.evaluators if e.organisation != lead]
+    lead_dept = district.department(lead)
+    acc = impl.acceptance
+    op = impl.operation
+    if gov:
+        effect = indicator_list(pa.indicators, EFFECTIVENESS_GOV)
+        benefit = _extras(ev, "效益", w)
+    else:
+        effect = indicator_list(pa.indicators, EFFECTIVENESS_SOCIAL)
+        benefit = fmt.join_cn([x for x in (indicator_list(pa.indicators, BENEFIT_SOCIAL), _extras(ev, "效益", w)) if x])
+    capacity = None
+    if op is not None:
+        capacity = CapacityFacts(year=op.year, design=fmt.quantity(op.design_capacity, op.capacity_unit),
+                                 actual=fmt.quantity(op.actual_capacity, op.capacity_unit))
+    frame = Frame(
+        title=fmt.title_lines(f"{p.name}绩效评价报告", words=(*words, p.name)),
+        signature=lead_dept.name if lead_dept else lead,
+        date=fmt.cn_date(ev.evaluated_on),
+        sealed=True,
+    )
+    ctx = ProjectReportContext(
+        doc=frame,
+        basis=basis_ctx(district),
+        is_government=gov,
+        as_of=fmt.cn_date(day),
+        project=ProjectFacts(
+            name=p.name, code=res.project_code or "", department=p.department, industry=p.industry,
+            owner=res.owner.name, address=res.address, content=fmt.ensure_end_punct(res.content_scale),
+            objectives=fmt.join_cn([o.rstrip("。；;") for o in res.objectives], sep="；"),
+            total=fmt.money(impl.total_investment),
+            funding=fmt.join_cn(f.source.value + fmt.money(f.amount) for f in impl.funding),
+            planned_start=fmt.cn_date(res.planned_start), planned_completion=fmt.cn_date(res.planned_completion),
+            actual_start=fmt.cn_date(impl.actual_start), actual_completion=fmt.cn_date(impl.actual_completion),
+            accepted_on=fmt.cn_date(acc.accepted_on) if acc and acc.accepted_on <= day else "",
+            filed_on=fmt.cn_date(acc.filed_on) if acc and acc.filed_on and acc.filed_on <= day else "",
+        ),
+        evaluation=EvaluationFacts(lead=lead, partners=fmt.join_cn(partners), team=fmt.join_cn([lead] + partners),
+                                   basis=ev.basis, date=fmt.cn_date(ev.evaluated_on)),
+        method=method_ctx(rules),
+        score=score_ctx(pa.score),
+        efficiency=indicator_list(pa.indicators, EFFICIENCY),
+        effectiveness=effect,
+        benefit=benefit,
+        capacity=capacity,
+        liangsuan=liangsuan_facts(pa, w, impl.actual_completion, day) if gov else None,
+        lights=light_rows(pa.lights, w),
+        findings=numbered(ev.findings),
+        problems=numbered(ev.problems),
+        recommendations=numbered(ev.recommendations),
+        other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "",
+    )
+    return DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
+                  department=p.department, sources=[ds.project_file(p.id), ds.evaluation_file(p.id)],
+                  date=ev.evaluated_on)
 
 
 KIND = register(DocumentKind(
     key="project_report", title="项目绩效评价报告", template="project_report.docx",
     inputs="evaluations.yaml（评价输入）；projects（已竣工项目）；district.yaml",
-    context_model=ProjectReportContext, build=build, estimate=lambda ds: ds.evaluation_count,
+    context_model=ProjectReportContext, per_project=job_for, estimate=lambda ds: ds.evaluation_count,
 ))

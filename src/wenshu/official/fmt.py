@@ -591,7 +591,6 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
     within ``max_zi`` 字 (19 for a 2号 title), the chosen one has the fewest lines, a trapezoid or
     diamond shape, and lines of nearly equal length. Deterministic: same title, same lines.
     """
-    import itertools
     import math
 
     title = (title or "").replace("\n", "").strip()
@@ -608,11 +607,9 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
     for k in range(lines_min, lines_min + 2):
         if math.comb(len(cands), k - 1) > 20000:
             break  # a title of five lines or more (none is that long in practice): see below
-        for cut in itertools.combinations(cands, k - 1):
+        for cut in _fitting_cuts(cands, prefix, k - 1, max_zi):
             edges = (0, *cut, len(title))
             widths = [prefix[b] - prefix[a] for a, b in zip(edges, edges[1:])]
-            if max(widths) > max_zi:
-                continue
             ideal = total / k
             cost = sum((w - ideal) ** 2 for w in widths) / k
             cost += sum(points[j] for j in cut)
@@ -629,6 +626,29 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
         return title
     edges = (0, *best[1], len(title))
     return "\n".join(title[a:b] for a, b in zip(edges, edges[1:]))
+
+
+def _fitting_cuts(cands: list[int], prefix: list[float], n: int, max_zi: int):
+    """The ``n``-cut combinations of ``cands`` (in ``itertools.combinations`` order) whose every line
+    fits in ``max_zi``: a line that is already too long, or a rest too long for the lines left, ends
+    the branch instead of being tried with every later cut."""
+    end = len(prefix) - 1
+
+    def walk(start_i: int, at: int, left: int):
+        if left == 0:
+            if prefix[end] - prefix[at] <= max_zi:
+                yield ()
+            return
+        for i in range(start_i, len(cands) - left + 1):
+            j = cands[i]
+            if prefix[j] - prefix[at] > max_zi:
+                return  # this line and every longer one is too long
+            if prefix[end] - prefix[j] > left * max_zi:
+                continue  # the rest cannot fit in the lines left; a later cut may
+            for rest in walk(i + 1, j, left - 1):
+                yield (j, *rest)
+
+    return walk(0, 0, n)
 
 
 def _greedy(title: str, prefix: list[float], points: dict[int, float], max_zi: int) -> tuple[float, tuple[int, ...]] | None:

@@ -589,7 +589,7 @@ class ExportResult:
 
 def export_workbook(data_dir: Path, out: Path, *, force: bool = False) -> ExportResult:
     """Write the workbook of ``data_dir`` to ``out``. Raises DataError (invalid files) or UsageError."""
-    from wenshu.dataset import discover, load_file
+    from wenshu.data.files import discover, load_file
 
     if not data_dir.is_dir():
         raise UsageError(Problem(code="usage.no-such-path", message="数据目录不存在。", file=str(data_dir)))

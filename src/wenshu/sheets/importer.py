@@ -802,7 +802,7 @@ def _kind_of(path: Path) -> str | None:
 
 def import_tables(inputs: list[Path], target: Path, *, force: bool = False, check: bool = False,
                   aliases: Path | None = None) -> ImportResult:
-    from wenshu.dataset import YAML_SUFFIXES
+    from wenshu.data.files import YAML_SUFFIXES
 
     lay = layout()
     if target.exists() and not target.is_dir():
@@ -872,7 +872,7 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[Problem], yaml_suffixes) -> ImportResult:
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     from wenshu.loading import load_yaml
     from wenshu.schema_export import write_schemas
 

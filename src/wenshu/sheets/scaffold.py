@@ -300,7 +300,7 @@ def folder_files(data: dict, folder_name: str) -> dict[str, str]:
 
 def init_folder(target: Path, options: InitOptions) -> list[str]:
     """Write the new folder (atomically: a temporary folder beside it, renamed into place)."""
-    from wenshu.dataset import load_dataset
+    from wenshu.data import load_dataset
     from wenshu.schema_export import write_schemas
 
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
