@@ -45,13 +45,9 @@ def visible_text(path: Path) -> str:
 
 
 def plan(data: Path):
-    from wenshu.analysis.engine import analyze
-    from wenshu.data import load_dataset
-    from wenshu.render import core_for, iter_jobs
+    from wenshu.render import core_for, plan as plan_kind
 
-    ds = load_dataset([data])
-    a = analyze(ds, AS_OF)
-    jobs = list(iter_jobs("project_report", ds, a))
+    _, jobs = plan_kind("project_report", [data], as_of=AS_OF)
     return [(j.context_dict(), core_for(j)) for j in jobs]
 
 

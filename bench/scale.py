@@ -32,15 +32,13 @@ worker = 0.0
 count = 0
 if step == "validate":
     from wenshu.data import load_dataset
-    ds = load_dataset([data], strict=False, lean=True)
+    ds = load_dataset([data], strict=False)
     count = ds.project_count
 elif step == "analyze":
-    from wenshu.data import load_dataset
-    from wenshu.analysis.engine import analyze
+    from wenshu.pipeline import analyze
     from wenshu.analysis_output import format_text
     from wenshu.wording import Wording
-    ds = load_dataset([data], lean=True)
-    a = analyze(ds, dt.date.fromisoformat("%s"), compact=True)
+    ds, a = analyze([data], dt.date.fromisoformat("%s"))
     format_text(a, Wording())
     count = len(a.projects)
 else:

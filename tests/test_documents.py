@@ -252,9 +252,9 @@ def test_output_is_deterministic(example, tmp_path):
 
 
 def test_templates_are_reproducible_and_current(tmp_path):
-    from wenshu.official.template_build import build_all
+    from wenshu.documents.base import build_templates
 
-    for p in build_all(tmp_path):
+    for p in build_templates(tmp_path):
         assert p.read_bytes() == (ROOT / "templates" / p.name).read_bytes(), f"templates/{p.name} is stale: rebuild"
 
 

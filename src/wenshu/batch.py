@@ -363,18 +363,10 @@ def _selected(job, departments: set[str] | None) -> list[str]:
     return [f for f in folders if f in departments]
 
 
-def _period_match(kind: str, key: str | None, period: str | None) -> bool:
-    if period is None:
-        return True
-    if kind in ("commendation", "criticism"):
-        return key == period
-    if kind == "annual_report":
-        return key is not None and key == period[:4]
-    return True
-
-
 def _in_period(job, period: str | None) -> bool:
-    return _period_match(job.kind, job.key, period)
+    from wenshu.documents import REGISTRY
+
+    return REGISTRY[job.kind].selected_by(job.key, period)
 
 
 def _journal_lines(path: Path) -> Iterator[dict]:
@@ -1042,8 +1034,7 @@ def _withdraw(opts, kinds, departments, journal: Journal, planned, placer: _Plac
         dept = e.get("department") or parts[0]
         if kind is None or kind not in kinds or (departments is not None and dept not in departments):
             continue
-        if opts.period is not None and not (kind not in ("commendation", "criticism", "annual_report")
-                                            or _period_match(kind, e.get("key"), opts.period)):
+        if not REGISTRY[kind].selected_by(e.get("key"), opts.period):
             continue
         candidates.append((path, dept))
     if not candidates:

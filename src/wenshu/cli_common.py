@@ -148,20 +148,6 @@ def parse_year(value: str | None, option: str = "--year") -> int | None:
     return int(text)
 
 
-# Other names a person may use for a document kind, besides its code and its title.
-KIND_ALIASES = {
-    "红头通知": "notice",
-    "项目报告": "project_report",
-    "项目绩效评价": "project_report",
-    "行业报告": "industry_report",
-    "行业绩效评价": "industry_report",
-    "年度报告": "annual_report",
-    "年度综合绩效评价报告": "annual_report",
-    "表彰": "commendation",
-    "批评": "criticism",
-}
-
-
 def kind_key(value: str) -> str:
     """A document kind's code from its code, its Chinese title (通知, 通报表彰 ……) or a short name."""
     from wenshu.documents import REGISTRY
@@ -169,7 +155,7 @@ def kind_key(value: str) -> str:
     text = narrow(value).strip()
     if text in REGISTRY:
         return text
-    by_title = {k.title: key for key, k in REGISTRY.items()} | KIND_ALIASES
+    by_title = {name: key for key, k in REGISTRY.items() for name in (k.title, *k.aliases)}
     if text in by_title:
         return by_title[text]
     import difflib

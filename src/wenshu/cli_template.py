@@ -130,7 +130,8 @@ def build_cmd(directory: Path, settings_file: Path | None, force: bool) -> None:
     from wenshu.errors import DataError, Problem, UsageError
     from wenshu.loading import load_yaml
     from wenshu.official.gbt9704 import DEFAULT_SETTINGS, Settings
-    from wenshu.official.template_build import BUILDERS, build_all
+    from wenshu.documents import REGISTRY
+    from wenshu.documents.base import build_templates
     from wenshu.validation import problems_from_validation
 
     not_a_file(directory, "模板目录")
@@ -142,11 +143,11 @@ def build_cmd(directory: Path, settings_file: Path | None, force: bool) -> None:
             settings = Settings.model_validate(loaded.data or {})
         except ValidationError as e:
             raise DataError(problems_from_validation(e, Settings, loaded.display, loaded.locate, loaded.key_positions.get)) from None
-    existing = [n for n in BUILDERS if (directory / n).exists()]
+    existing = [k.template for k in REGISTRY.values() if (directory / k.template).exists()]
     if existing and not force:
         raise UsageError(Problem(code="usage.exists", message="目录中已有同名模板，未覆盖：" + "、".join(existing),
                                  file=str(directory), hint="加 --force 覆盖。"))
-    for path in build_all(directory, settings):
+    for path in build_templates(directory, settings):
         click.echo(f"已生成 {path.as_posix()}")
     for line in settings.deviations():
         click.echo(f"  {line}")

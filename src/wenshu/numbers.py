@@ -34,9 +34,14 @@ from typing import Any
 from wenshu.errors import Problem, WenshuError
 from wenshu.models.register import REGISTER_FILE_NAME, RegisterEntry, RegisterFile
 
-# Document kinds that carry a 发文字号, and the data field the number is written in.
-NUMBERED_KINDS = {"notice": "seq", "commendation": "bulletin.commendation_seq", "criticism": "bulletin.criticism_seq"}
-KIND_OF_FIELD = {v: k for k, v in NUMBERED_KINDS.items()}
+
+
+def numbered_kinds() -> dict[str, str]:
+    """Document kinds that carry a 发文字号 → the data field the number is written in
+    (``DocumentKind.number_field``)."""
+    from wenshu.documents import REGISTRY
+
+    return {k.key: k.number_field for k in REGISTRY.values() if k.number_field}
 
 # How each use came by its number (shown by ``wenshu numbers``).
 STATUS_TEXT = {
@@ -68,7 +73,7 @@ class Use:
 
     @property
     def kind(self) -> str | None:
-        return KIND_OF_FIELD.get(self.field or "")
+        return {v: k for k, v in numbered_kinds().items()}.get(self.field or "")
 
     def where(self) -> tuple[str | None, int | None, int | None]:
         if self.file is None:
@@ -152,7 +157,9 @@ def data_root(ds) -> Path | None:
 
 
 def bulletin_title(year: int, month: int, kind: str) -> str:
-    return f"{year}年{month}月" + ("通报表彰" if kind == "commendation" else "通报批评")
+    from wenshu.documents import REGISTRY
+
+    return f"{year}年{month}月{REGISTRY[kind].title}"
 
 
 def _bulletin_due(ds, sup, kind: str, rules) -> bool:
@@ -344,7 +351,7 @@ def pending_for(reg: Register, jobs: Iterable[Any]) -> list[Use]:
     """The pending uses of the given document jobs (those to be entered in the register)."""
     out = []
     for job in jobs:
-        fname = NUMBERED_KINDS.get(job.kind)
+        fname = numbered_kinds().get(job.kind)
         if fname is None or not job.sources:
             continue
         u = reg.find(job.sources[0], fname)
@@ -547,7 +554,7 @@ def to_csv(reg: Register, rows: list[Use]) -> bytes:
 def duplicate_problems(ds, job) -> list[Problem]:
     """The ``number.duplicate`` problems located at the data of ``job`` (empty when its number is unique)."""
     reg: Register | None = getattr(ds, "numbers", None)
-    fname = NUMBERED_KINDS.get(job.kind)
+    fname = numbered_kinds().get(job.kind)
     if reg is None or fname is None or not job.sources:
         return []
     u = reg.find(job.sources[0], fname)

@@ -23,7 +23,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from wenshu.analysis.deadlines import Status, monthly_report_deadline
+from wenshu.analysis.deadlines import Status, monthly_report_deadline, rectification_due
 from wenshu.analysis.indicators import (
     SPECS,
     Indicator,
@@ -259,6 +259,9 @@ class Analyzer:
         # month's score judges it as of the bulletin date.
         files = {(f.year, f.month): f for f in self.supervision_files}
         for m in sup:
+            bulletin = files[(m.year, m.month)].bulletin
+            if bulletin is not None:
+                m.rectification_due = rectification_due(bulletin.issued_on, self.calendar)
             recs = {r.department: r for r in files[(m.year, m.month)].records}
             for dm in m.departments:
                 if dm.report is None:

@@ -84,6 +84,8 @@ class MonthSupervision:
     month: int
     judged_on: date
     departments: list[DeptMonthScore]  # ranked order (unranked last)
+    # When a criticised department must report its rectification (the month's 通报 + 15 working days).
+    rectification_due: date | None = None
 
     @property
     def period(self) -> YearMonth:

@@ -261,8 +261,110 @@ def _cell(ind) -> str:
     return fmt.money(ind.value, unit="")
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def build_template(b) -> None:
+    """年度投资项目综合绩效评价报告 (domain.md §2.9(c))."""
+    from wenshu.official.template_build import annex_page, method_paragraph, numbered_list, report_title, score_table
+    report_title(b)
+    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ lead }}根据项目绩效评价、行业绩效评价结果，"
+        "围绕全区投资项目效率、效能、效益开展定量分析，围绕总体趋势、投入产出比、发展态势开展定性分析，"
+        "形成{{ year }}年度投资项目综合绩效评价报告。报告数据统计截至{{ as_of }}。")
+    b.h1("一、总体情况")
+    b.p("截至{{ as_of }}，全区纳入绩效平台管理的投资项目共{{ project_count }}个，总投资{{ total }}。"
+        "{{ previous_year }}年全区投资规模为{{ previous_year_investment }}，“三库”规模如下表。")
+    b.loop_table(["库", "项目数（个）", "总投资（万元）", "为上年度投资规模的倍数", "目标倍数", "是否达到"],
+                 ["{{ r.name }}", "{{ r.projects }}", "{{ r.total }}", "{{ r.multiple }}",
+                  "{% if r.target %}{{ r.target }}{% else %}—{% endif %}", "{% if r.met %}{{ r.met }}{% else %}—{% endif %}"],
+                 "libraries", widths_mm=(20, 22, 32, 36, 22, 24), centre=(0, 1, 2, 3, 4, 5))
+    b.h1("二、改革推进情况")
+    b.h2("（一）项目生成规范化。",
+         "目录库项目{{ catalogue.projects }}个、总投资{{ catalogue.total_text }}，为上年度投资规模的{{ catalogue.multiple }}"
+         "{% if catalogue.target %}（目标{{ catalogue.target }}，{{ catalogue.met }}）{% endif %}；"
+         "储备库项目{{ reserve.projects }}个、总投资{{ reserve.total_text }}，为上年度投资规模的{{ reserve.multiple }}"
+         "{% if reserve.target %}（目标{{ reserve.target }}，{{ reserve.met }}）{% endif %}；"
+         "实施库项目{{ implementation.projects }}个、总投资{{ implementation.total_text }}。")
+    b.h2("（二）项目论证标准化。",
+         "{% if appraisal.judged %}已到期或已完成的论证入库事项{{ appraisal.judged }}项，其中在15个工作日内完成"
+         "{{ appraisal.on_time }}项，论证按时率{{ appraisal.rate }}。"
+         "{% else %}截至{{ as_of }}，尚无已到期或已完成的论证入库事项。{% endif %}")
+    b.h2("（三）项目“两算”高效化。",
+         "{% if liangsuan.judged %}已竣工的政府投资项目中，“两算”已完成或已到期的{{ liangsuan.judged }}个，"
+         "其中在竣工后11个月内完成决算备案的{{ liangsuan.on_time }}个，两算按时率{{ liangsuan.rate }}。"
+         "{% else %}截至{{ as_of }}，尚无“两算”已到期的政府投资项目。{% endif %}"
+         "{% if cohort.count %}{{ cohort.year }}年竣工的政府投资项目{{ cohort.count }}个，结算率{{ cohort.settlement }}，"
+         "决算率{{ cohort.final }}。{% endif %}")
+    b.h2("（四）绩效评价客观化。",
+         "截至{{ as_of }}，完成竣工项目绩效评价{{ evaluations }}个、行业绩效评价{{ industry_reports }}个。")
+    b.h1("三、综合评价结果")
+    method_paragraph(b, label="（一）评价方法和标准。")
+    b.ctl("{%p if score.scored %}")
+    b.h2("（二）评价结果。", "经评价，全区投资项目综合得分{{ score.total }}分，等级为“{{ score.grade }}”，"
+         "其中{{ score.parts }}。各项指标得分如下表。")
+    score_table(b)
+    b.ctl("{%p else %}")
+    b.h2("（二）评价结果。", "截至统计截止日，尚无可评分的指标，暂不评定等级。")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p if industries %}")
+    b.h2("（三）行业排名。", "各行业综合得分排名如下表。")
+    b.loop_table(["排名", "行业", "项目数（个）", "得分", "等级"],
+                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "industries",
+                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
+    b.h2("（四）部门排名。", "各行业主管部门综合得分排名如下表。")
+    b.loop_table(["排名", "部门", "项目数（个）", "得分", "等级"],
+                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "departments",
+                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
+    b.ctl("{%p endif %}")
+    b.h1("四、效率、效能、效益分析")
+    b.h2("（一）定量分析。", "全区投资项目主要指标如下表。")
+    b.loop_table(["指标", "全区", "政府投资", "社会投资"],
+                 ["{{ r.name }}", "{{ r.all }}", "{{ r.gov }}", "{{ r.social }}"], "indicators",
+                 widths_mm=(60, 32, 32, 32), centre=(1, 2, 3))
+    b.ctl("{%p if qualitative.trend or qualitative.input_output or qualitative.development %}")
+    b.h2("（二）定性分析。")
+    for key in ("trend", "input_output", "development"):
+        b.para_list(f"qualitative.{key}")
+    b.ctl("{%p endif %}")
+    b.h1("五、红黄绿灯预警及整改情况")
+    b.p("截至{{ as_of }}，全区项目中红灯{{ lights.red }}个、黄灯{{ lights.yellow }}个、绿灯{{ lights.green }}个"
+        "{% if lights.na %}，另有{{ lights.na }}个项目尚无适用的预警事项{% endif %}。"
+        "{% if reds %}红灯项目及其原因见{{ reds_label }}，由{{ committee }}协调调整和推进；"
+        "黄灯项目由行业主管部门督促明确整改时限、限期整改。{% else %}全区无红灯项目。{% endif %}")
+    b.h1("六、存在问题")
+    numbered_list(b, "problems")
+    b.h1("七、结果运用")
+    b.p("{% if use.month %}根据{{ use.month }}督办考评结果，{% if use.commended %}对{{ use.commended }}予以通报表彰"
+        "{% if use.criticised %}，{% endif %}{% endif %}{% if use.criticised %}对{{ use.criticised }}予以通报批评{% endif %}"
+        "{% if not use.commended and not use.criticised %}各部门均未达到通报表彰或通报批评的条件{% endif %}。{% endif %}"
+        "绩效评价结果作为实行差异化支持政策、经济调控、项目谋划、论证入库、要素配置的重要依据。")
+    b.h1("八、有关建议和下一年度工作安排")
+    b.ctl("{%p for g in suggestions %}")
+    b.h2("{{ g.label }}{{ g.area }}。")
+    b.ctl("{%p for i in g.entries %}")
+    b.p("{{ i.label }}{{ i.text }}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p if next_tasks %}")
+    b.p("{{ year + 1 }}年度重点工作任务见{{ next_tasks_label }}。")
+    b.ctl("{%p endif %}")
+    b.attachment_notes("doc.attachments")
+    b.signature()
+    b.ctl("{%p if reds %}")
+    annex_page(b, "{{ reds_label }}", "{{ reds_title }}")
+    b.loop_table(["序号", "项目名称", "项目代码", "行业主管部门", "红灯原因"],
+                 ["{{ r.seq }}", "{{ r.name }}", "{{ r.code }}", "{{ r.department }}", "{{ r.reasons }}"], "reds",
+                 widths_mm=(10, 36, 30, 20, 60), centre=(0,), small=True)
+    b.ctl("{%p endif %}")
+    b.ctl("{%p if next_tasks %}")
+    annex_page(b, "{{ next_tasks_label }}", "{{ next_tasks.title }}")
+    b.task_table("next_tasks")
+    b.ctl("{%p endif %}")
+
+
 KIND = register(DocumentKind(
-    key="annual_report", title="年度投资项目综合绩效评价报告", template="annual_report.docx",
+    key="annual_report", title="年度投资项目综合绩效评价报告", template_builder=build_template,
+    aliases=("年度报告", "年度综合绩效评价报告"), period="year",
     inputs="reports/annual-*.yaml（kind: annual_report）；全部项目数据；supervision；district.yaml",
     context_model=AnnualReportContext, build=build, cutoffs=cutoffs,
 ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from wenshu.official import fmt
 
 if TYPE_CHECKING:
-    from wenshu.data import Dataset
     from wenshu.models.district import DistrictFile
     from wenshu.models.notice import Section
 
@@ -188,20 +188,46 @@ class DocJob:
 
 @dataclass(frozen=True)
 class DocumentKind:
+    """Everything about one kind of document: what it is called, what it is made from, its context,
+    its template (built from the GB/T 9704 numbers, then the office's to edit), and how the command
+    line selects it. A kind is one module of this package; ``wenshu.documents`` finds it there."""
+
     key: str
     title: str
-    template: str  # file name in templates/
     inputs: str  # Chinese: which data files it needs
     context_model: type[Ctx]
+    # Writes the template's content with a wenshu.official.template_build.Builder (page, styles, footers
+    # already in place); the built-in template is templates/<key>.docx.
+    template_builder: Callable[[Any], None]
     # Documents built from the whole district: build(ds, analysis) -> list or iterator of DocJob.
     build: Callable[..., Any] | None = None
     # Documents of one project, made as the project passes (wenshu.pipeline.ProjectPass) -> DocJob or None.
     per_project: Callable[..., Any] | None = None
     needs_analysis: bool = True
+    aliases: tuple[str, ...] = ()  # other names the command line accepts (besides key and title)
+    # What --period selects: "month" (a job's key is its YYYY-MM), "year" (its key is the YYYY), None:
+    # the kind has no period and --period leaves its documents in.
+    period: str | None = None
+    # The data field holding the document's 发文字号 sequence (wenshu.numbers keeps the register).
+    number_field: str | None = None
     estimate: Callable[..., int] | None = None  # job count without building them (lazy kinds)
     # The 统计截止日 its documents state, analysed in the same pass: cutoffs(ds, as_of) -> (day, scope)
     # pairs, scope None for every project or a frozenset of the industries the document reports on.
     cutoffs: Callable[..., Any] | None = None
+
+
+    @property
+    def template(self) -> str:
+        """The built-in template's file name."""
+        return f"{self.key}.docx"
+
+    def selected_by(self, key: str | None, period: str | None) -> bool:
+        """Whether ``--period`` (YYYY-MM or YYYY) keeps a job of this kind with this key."""
+        if period is None or self.period is None:
+            return True
+        if self.period == "month":
+            return key == period
+        return key is not None and key == period[:4]
 
 
 REGISTRY: dict[str, DocumentKind] = {}
@@ -210,3 +236,22 @@ REGISTRY: dict[str, DocumentKind] = {}
 def register(kind: DocumentKind) -> DocumentKind:
     REGISTRY[kind.key] = kind
     return kind
+
+
+def build_template(kind: DocumentKind, out_dir: Path, settings: Any = None) -> Path:
+    """Write ``kind``'s template into ``out_dir`` (GB/T 9704 numbers from ``official.gbt9704``, with
+    ``settings`` for the values the standard leaves open). Same numbers, same bytes."""
+    from wenshu.official.gbt9704 import DEFAULT_SETTINGS
+    from wenshu.official.template_build import Builder
+
+    b = Builder(settings or DEFAULT_SETTINGS)
+    kind.template_builder(b)
+    path = out_dir / kind.template
+    b.save(path, kind.title)
+    return path
+
+
+def build_templates(out_dir: Path, settings: Any = None) -> list[Path]:
+    """Every kind's template (``wenshu template build``; templates/ is built this way)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [build_template(k, out_dir, settings) for k in REGISTRY.values()]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from wenshu.analysis.deadlines import rectification_due
 from wenshu.analysis.facts import YearMonth
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, attachment_notes, register
 from wenshu.documents.common import BasisCtx, basis_ctx
@@ -121,7 +120,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
         ctx = BulletinContext(
             doc=frame, basis=basis_ctx(district), month=month, office=organ.name,
             units_text=fmt.join_cn(names), count=len(names), units=units,
-            deadline=fmt.cn_date(rectification_due(meta.issued_on, analysis.calendar)),
+            deadline=fmt.cn_date(ms.rectification_due),
             scores=scores, rule=rule, annex_title=fmt.title_lines(annex, words=fmt.title_words(district)),
         )
         src = [ds.rel(f) for f in ds.files if f.kind == "supervision" and f.model is sup]
@@ -139,13 +138,75 @@ def build_criticism(ds, analysis) -> list[DocJob]:
     return _build(ds, analysis, criticise=True)
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def _template(b, criticise: bool) -> None:
+    """通报表彰 / 通报批评: 事实 → 评价 → 决定 → 希望/要求 (domain.md §3.2–3.3)."""
+    from wenshu.official.template_build import annex_page
+    b.red_header()
+    b.blank(2)
+    b.title()
+    b.blank()
+    b.recipients()
+    if criticise:
+        b.p("根据{{ basis.title }}（{{ basis.number }}）建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价"
+            "改革工作落实情况（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。"
+            "经检查，{{ units_text }}{% if count > 1 %}等{{ count }}个单位{% endif %}工作推进不力，影响改革进程。现将有关情况通报如下。")
+        b.h1("一、存在的问题")
+    else:
+        b.p("根据{{ basis.title }}（{{ basis.number }}）建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价"
+            "改革工作落实情况（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。"
+            "经考评，{{ units_text }}{% if count > 1 %}等{{ count }}个单位{% endif %}工作进展较快、成效较好。现将有关情况通报如下。")
+        b.h1("一、工作成效")
+    b.ctl("{%p for u in units %}")
+    b.h2("{{ u.label }}{{ u.name }}。", "{{ u.facts }}")
+    b.ctl("{%p endfor %}")
+    if criticise:
+        b.h1("二、处理决定")
+        b.p("为严肃工作纪律，推动改革落地见效，决定对{{ units_text }}予以通报批评，并约谈主要负责人。")
+        b.h1("三、有关要求")
+        b.p("被通报单位要认真查找原因，制定整改措施，于{{ deadline }}前将整改情况书面报{{ office }}。"
+            "各部门要引以为戒，对照督办考评要求举一反三，切实履行职责，确保各项改革任务按时完成。")
+    else:
+        b.h1("二、表彰决定")
+        b.p("为表彰先进、推动工作，决定对{{ units_text }}予以通报表彰。")
+        b.h1("三、有关希望")
+        b.p("希望受表彰单位珍惜荣誉、再接再厉，及时总结做法，形成可复制、可推广的经验。"
+            "各部门要以先进为榜样，强化措施，狠抓落实，推动投资项目绩效综合评价改革取得更大成效。")
+    b.p("特此通报。")
+    b.attachment_notes("doc.attachments")
+    b.signature()
+    annex_page(b, "附件", "{{ annex_title }}")
+    b.loop_table(["排名", "部门", "得分", "平台登录", "事项办理", "预警处置", "两算报送", "评价报送", "结果"],
+                 ["{{ r.rank }}", "{{ r.department }}", "{{ r.score }}", "{{ r.logins }}", "{{ r.handling }}",
+                  "{{ r.warnings }}", "{{ r.report }}", "{{ r.evaluations }}", "{{ r.result }}"], "scores",
+                 widths_mm=(10, 26, 14, 17, 17, 17, 17, 17, 21), centre=(0, 2, 3, 4, 5, 6, 7, 8), small=True)
+    b.p("注：督办考评满分100分，其中平台登录{{ rule.logins }}分（每周登录平台不少于{{ rule.min_logins }}次的周数占比）、"
+        "事项办理{{ rule.handling }}分（按时办结率）、预警处置{{ rule.warnings }}分（预警处置率）、"
+        "两算报送{{ rule.report }}分（每月10日前报送上月进展得满分，逾期报送得该项分值的{{ rule.late_report }}，未报送不得分）、"
+        "评价报送{{ rule.evaluations }}分（报送率）；当月不适用的事项不计分，其分值按比例分配给其他事项。"
+        "表中各事项为得分率，“—”表示当月不适用。")
+    b.imprint()
+
+
+def commendation_template(b) -> None:
+    _template(b, criticise=False)
+
+
+def criticism_template(b) -> None:
+    _template(b, criticise=True)
+
+
 COMMENDATION = register(DocumentKind(
-    key="commendation", title="通报表彰", template="commendation.docx",
+    key="commendation", title="通报表彰", template_builder=commendation_template,
+    aliases=("表彰",), period="month", number_field="bulletin.commendation_seq",
     inputs="supervision/*.yaml（含 bulletin 发文信息）；district.yaml（发文机关）",
     context_model=BulletinContext, build=build_commendation,
 ))
 CRITICISM = register(DocumentKind(
-    key="criticism", title="通报批评", template="criticism.docx",
+    key="criticism", title="通报批评", template_builder=criticism_template,
+    aliases=("批评",), period="month", number_field="bulletin.criticism_seq",
     inputs="supervision/*.yaml（含 bulletin 发文信息）；district.yaml（发文机关）",
     context_model=BulletinContext, build=build_criticism,
 ))

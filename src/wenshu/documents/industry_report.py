@@ -161,8 +161,71 @@ def _library_order(item) -> int:
     return {"实施库": 0, "储备库": 1, "目录库": 2}.get(item[0], 3)
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def build_template(b) -> None:
+    """行业绩效评价报告 (domain.md §2.9(b)): 政府投资 industries analyse 供给能力利用率, 社会投资 ones
+    产能利用率 (notice 二、（四）2)."""
+    from wenshu.official.template_build import annex_page, method_paragraph, numbered_list, report_title, score_table
+    report_title(b)
+    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ department }}对照上级部门评价标准，"
+        "组织开展了{{ year }}年度{{ industry }}行业投资项目绩效评价。现将有关情况报告如下。")
+    b.h1("一、行业投资基本情况")
+    b.ctl("{%p if background %}")
+    b.p("{{ background }}")
+    b.ctl("{%p endif %}")
+    b.p("截至{{ as_of }}，全区{{ industry }}行业共有{{ count }}个项目纳入投资项目绩效综合评价平台（以下简称“绩效平台”）管理，"
+        "总投资{{ total }}，其中{{ libraries }}。{% if investment_completion %}行业项目投资完成率为{{ investment_completion }}。{% endif %}")
+    b.h1("二、评价工作开展情况")
+    b.h2("（一）评价范围。", "评价范围为绩效平台中{{ industry }}行业全部{{ count }}个项目，围绕效率、效能、效益三个维度开展评价，"
+         "数据来源于绩效平台，统计截止日为{{ as_of }}。")
+    method_paragraph(b)
+    b.h1("三、评价结果")
+    b.p("{% if score.scored %}经评价，{{ industry }}行业综合得分{{ score.total }}分，等级为“{{ score.grade }}”，"
+        "其中{{ score.parts }}。{% else %}截至统计截止日，本行业尚无可评分的指标，暂不评定等级。{% endif %}"
+        "{% if scored_count %}行业内已竣工并评分的项目{{ scored_count }}个，其中{{ grades }}。"
+        "{% else %}行业内暂无已竣工并评分的项目。{% endif %}行业项目预警情况为：{{ lights }}。")
+    b.ctl("{%p if score.scored %}")
+    score_table(b)
+    b.ctl("{%p endif %}")
+    b.h1("四、指标分析")
+    b.h2("（一）效率。", "{% if efficiency %}{{ efficiency }}。{% else %}本行业效率指标均不适用。{% endif %}")
+    b.ctl("{%p if is_government %}")
+    b.h2("（二）效能（总量分析）。", "围绕供给能力利用率开展行业总量分析"
+         "{% if effectiveness %}：{{ effectiveness }}。{% else %}，本行业暂无已竣工项目的运营数据。{% endif %}")
+    b.h2("（三）效益。", "本行业为政府投资行业，以社会效益为主。")
+    b.ctl("{%p else %}")
+    b.h2("（二）效能（总量分析）。", "围绕产能利用率（服务能力）开展行业总量分析"
+         "{% if effectiveness %}：{{ effectiveness }}。{% else %}，本行业暂无已竣工项目的运营数据。{% endif %}")
+    b.h2("（三）效益。", "{% if benefit %}{{ benefit }}。{% else %}本行业暂无已竣工项目的效益数据。{% endif %}")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p if structure %}")
+    b.h2("（四）结构分析。")
+    b.para_list("structure")
+    b.ctl("{%p endif %}")
+    b.h1("五、存在的主要问题")
+    numbered_list(b, "problems")
+    b.h1("六、意见建议及下一步工作")
+    numbered_list(b, "recommendations")
+    b.ctl("{%p if rectifications %}")
+    b.p("针对上述问题，制定整改清单如下表。")
+    b.loop_table(["序号", "问题", "整改措施", "责任单位", "完成时间"],
+                 ["{{ r.seq }}", "{{ r.problem }}", "{{ r.measure }}", "{{ r.unit }}", "{{ r.due }}"], "rectifications",
+                 widths_mm=(14, 38, 52, 24, 28), centre=(0, 3))
+    b.ctl("{%p endif %}")
+    b.attachment_notes("doc.attachments")
+    b.signature()
+    annex_page(b, "附件", "{{ annex_title }}")
+    b.loop_table(["序号", "项目名称", "项目代码", "所在库", "总投资（万元）", "预警", "得分", "等级"],
+                 ["{{ r.seq }}", "{{ r.name }}", "{{ r.code }}", "{{ r.library }}", "{{ r.total }}", "{{ r.light }}",
+                  "{{ r.score }}", "{{ r.grade }}"],
+                 "projects", widths_mm=(10, 42, 34, 15, 21, 14, 10, 10), centre=(0, 3, 5, 6, 7), small=True)
+
+
 KIND = register(DocumentKind(
-    key="industry_report", title="行业绩效评价报告", template="industry_report.docx",
+    key="industry_report", title="行业绩效评价报告", template_builder=build_template,
+    aliases=("行业报告", "行业绩效评价"),
     inputs="reports/industry-*.yaml（kind: industry_reports，每个行业一条）；projects；district.yaml（行业）",
     context_model=IndustryReportContext, build=build, cutoffs=cutoffs,
     estimate=lambda ds: len(ds.industry_reports),

@@ -278,8 +278,35 @@ def build(ds, analysis=None) -> list[DocJob]:
     return jobs
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def build_template(b) -> None:
+    """通知 (any document of the general format): 版头, 标题, 主送, 正文, 附件说明, 署名/日期, 附注,
+    印发文件, 附件, 版记."""
+    from wenshu.official.template_build import attachment_pages, notice_header
+    from wenshu.official.layout import StyleName
+    notice_header(b)
+    b.blank(2, StyleName.BODY)
+    b.title()
+    b.blank()
+    b.recipients()
+    b.blocks("body")
+    b.attachment_notes("doc.attachments")
+    b.signature(joint=True)
+    # The issued document (方案、办法) follows the cover notice on a new page.
+    b.ctl("{%p if enclosure %}")
+    b.title("{{ enclosure.title }}", page_break=True)
+    b.blank()
+    b.blocks("enclosure.blocks", "e")
+    b.attachment_notes("enclosure.attachments")
+    b.ctl("{%p endif %}")
+    attachment_pages(b)
+    b.imprint()
+
+
 KIND = register(DocumentKind(
-    key="notice", title="通知", template="notice.docx",
+    key="notice", title="通知", template_builder=build_template, aliases=("红头通知",), number_field="seq",
     inputs="notices/*.yaml（kind: notice）；附件引用的 tasks 文件；district.yaml",
     context_model=NoticeContext, build=build, needs_analysis=False,
 ))

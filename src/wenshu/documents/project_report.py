@@ -189,8 +189,75 @@ def job_for(step):
                   date=ev.evaluated_on)
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def build_template(b) -> None:
+    """项目绩效评价报告: outline of 财预〔2020〕10号 adapted to 效率/效能/效益 (domain.md §2.9(a)).
+
+    Government projects are judged against the 可行性研究报告 and have a 两算 section; social projects
+    against the 项目策划书, with 产能利用率、碳排放、亩均效益 (notice 二、（四）1)."""
+    from wenshu.official.template_build import method_paragraph, numbered_list, report_title, score_table
+    report_title(b)
+    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ evaluation.lead }}{% if evaluation.partners %}会同"
+        "{{ evaluation.partners }}{% endif %}，对照{{ evaluation.basis }}，结合投资项目绩效综合评价平台（以下简称“绩效平台”）"
+        "归集的建设管理数据，对{{ project.name }}开展了绩效评价。现将有关情况报告如下。")
+    b.h1("一、基本情况")
+    b.h2("（一）项目概况。",
+         "{{ project.name }}{% if project.code %}（项目代码：{{ project.code }}）{% endif %}由{{ project.department }}负责行业管理，"
+         "项目业主单位为{{ project.owner }}，建设地点位于{{ project.address }}。主要建设内容：{{ project.content }}"
+         "项目总投资{{ project.total }}{% if project.funding %}，资金来源为{{ project.funding }}{% endif %}。"
+         "项目计划于{{ project.planned_start }}开工、{{ project.planned_completion }}竣工，实际于{{ project.actual_start }}开工、"
+         "{{ project.actual_completion }}竣工{% if project.accepted_on %}，{{ project.accepted_on }}通过竣工验收{% endif %}"
+         "{% if project.filed_on %}，{{ project.filed_on }}完成竣工验收备案{% endif %}。")
+    b.h2("（二）项目绩效目标。", "项目功能效益目标为：{{ project.objectives }}。")
+    b.h1("二、绩效评价工作开展情况")
+    b.h2("（一）评价对象和范围。",
+         "评价对象为{{ project.name }}，属{% if is_government %}政府投资项目{% else %}社会投资项目{% endif %}。"
+         "评价依据为{{ evaluation.basis }}，评价数据来源于绩效平台，统计截止日为{{ as_of }}。")
+    method_paragraph(b)
+    b.h2("（三）评价工作过程。", "{{ evaluation.team }}组成评价组，于{{ evaluation.date }}完成评价。")
+    b.h1("三、综合评价情况及评价结论")
+    b.ctl("{%p if score.scored %}")
+    b.p("经评价，{{ project.name }}综合得分{{ score.total }}分，等级为“{{ score.grade }}”，其中{{ score.parts }}。"
+        "各项指标的实际值、目标值、权重和得分如下表。")
+    score_table(b)
+    b.ctl("{%p else %}")
+    b.p("截至统计截止日，项目尚无可评分的指标，暂不评定等级。")
+    b.ctl("{%p endif %}")
+    b.h1("四、绩效评价指标分析")
+    b.h2("（一）效率评价。", "{% if efficiency %}{{ efficiency }}。{% else %}本项目效率指标均不适用。{% endif %}")
+    b.ctl("{%p if is_government %}")
+    b.h2("（二）效能评价。", "对照可行性研究报告，重点评价功能建设达标率和供给能力利用率"
+         "{% if effectiveness %}：{{ effectiveness }}{% endif %}。"
+         "{% if capacity %}项目设计能力为{{ capacity.design }}，{{ capacity.year }}年实际达到{{ capacity.actual }}。{% endif %}")
+    b.h2("（三）效益评价。", "政府投资项目以社会效益为主{% if benefit %}，{{ benefit }}{% endif %}。")
+    b.h2("（四）“两算”情况。", "{% if liangsuan %}项目于{{ liangsuan.completed }}竣工。{{ liangsuan.steps }}。"
+         "{% else %}项目尚未竣工，“两算”期限尚未起算。{% endif %}")
+    b.h2("（五）红黄绿灯预警情况。", "截至{{ as_of }}，项目各预警事项情况如下表。")
+    b.ctl("{%p else %}")
+    b.h2("（二）效能评价。", "对照项目策划书，重点评价产能利用率（服务能力）{% if effectiveness %}：{{ effectiveness }}{% endif %}。"
+         "{% if capacity %}项目设计能力为{{ capacity.design }}，{{ capacity.year }}年实际达到{{ capacity.actual }}。{% endif %}")
+    b.h2("（三）效益评价。", "重点评价碳排放达标率和亩均效益{% if benefit %}：{{ benefit }}{% endif %}。")
+    b.h2("（四）红黄绿灯预警情况。", "截至{{ as_of }}，项目各预警事项情况如下表。")
+    b.ctl("{%p endif %}")
+    b.loop_table(["预警事项", "灯色", "情况"], ["{{ r.name }}", "{{ r.colour }}", "{{ r.reason }}"], "lights",
+                 widths_mm=(24, 20, 112), centre=(0, 1))
+    b.h1("五、主要经验及做法、存在的问题")
+    b.h2("（一）主要经验及做法。")
+    numbered_list(b, "findings")
+    b.h2("（二）存在的问题。")
+    numbered_list(b, "problems")
+    b.h1("六、有关建议")
+    numbered_list(b, "recommendations")
+    b.h1("七、其他需要说明的问题")
+    b.p("{% if other %}{{ other }}{% else %}无。{% endif %}")
+    b.signature()
+
+
 KIND = register(DocumentKind(
-    key="project_report", title="项目绩效评价报告", template="project_report.docx",
+    key="project_report", title="项目绩效评价报告", template_builder=build_template,
+    aliases=("项目报告", "项目绩效评价"),
     inputs="evaluations.yaml（评价输入）；projects（已竣工项目）；district.yaml",
     context_model=ProjectReportContext, per_project=job_for, estimate=lambda ds: ds.evaluation_count,
 ))

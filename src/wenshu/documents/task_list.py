@@ -54,8 +54,25 @@ def build(ds, analysis=None) -> list[DocJob]:
     return jobs
 
 
+# ─── the template ──────────────────────────────────────────────────────────────────────────────
+
+
+def build_template(b) -> None:
+    """任务清单 as an attachment page: 附件 label, centred title, the table."""
+    from wenshu.official.layout import StyleName
+    b.ctl("{%p if label %}")
+    # The first page: no page break before the label (the style has one for attachments after a body).
+    label = b.p("{{ label }}", StyleName.ATTACHMENT_LABEL)
+    label.paragraph_format.page_break_before = False
+    b.ctl("{%p endif %}")
+    b.blank()
+    b.p("{{ table.title }}", StyleName.ATTACHMENT_TITLE)
+    b.blank()
+    b.task_table("table")
+
+
 KIND = register(DocumentKind(
-    key="task_list", title="任务清单", template="task_list.docx",
+    key="task_list", title="任务清单", template_builder=build_template,
     inputs="tasks/*.yaml（kind: tasks）；district.yaml（部门清单）",
     context_model=TaskListContext, build=build, needs_analysis=False,
 ))

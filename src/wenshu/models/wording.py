@@ -8,7 +8,6 @@ that does not exist, or a value the phrase does not have, is an error located at
 
 from __future__ import annotations
 
-import difflib
 import string
 from functools import lru_cache
 from importlib import resources

@@ -1,6 +1,6 @@
 """Build the official-format .docx templates in ``templates/`` from the GB/T 9704 constants.
 
-    python -m wenshu.official.template_build templates/
+    wenshu template build templates/          (each kind writes its own: DocumentKind.template_builder)
 
 Every template is an ordinary Word document with named styles (公文正文, 一级标题 …) and docxtpl tags,
 so the general office can keep editing it in Word or WPS. The numbers come only from
@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 import zipfile
-from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 from docx import Document
@@ -395,30 +392,6 @@ def notice_header(b: Builder) -> None:
     b.ctl("{%p endif %}")
 
 
-def build_notice(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """通知 (any document of the general format): 版头, 标题, 主送, 正文, 附件说明, 署名/日期, 附注,
-    印发文件, 附件, 版记."""
-    b = Builder(s)
-    notice_header(b)
-    b.blank(2, StyleName.BODY)
-    b.title()
-    b.blank()
-    b.recipients()
-    b.blocks("body")
-    b.attachment_notes("doc.attachments")
-    b.signature(joint=True)
-    # The issued document (方案、办法) follows the cover notice on a new page.
-    b.ctl("{%p if enclosure %}")
-    b.title("{{ enclosure.title }}", page_break=True)
-    b.blank()
-    b.blocks("enclosure.blocks", "e")
-    b.attachment_notes("enclosure.attachments")
-    b.ctl("{%p endif %}")
-    attachment_pages(b)
-    b.imprint()
-    b.save(out / "notice.docx", "通知")
-
-
 def attachment_pages(b: Builder) -> None:
     """7.3.7: 附件 on a new page, label on line 1 in 黑体, title centred on line 3."""
     b.ctl("{%p for a in attachment_pages %}")
@@ -431,21 +404,6 @@ def attachment_pages(b: Builder) -> None:
     b.task_table("a.table")
     b.ctl("{%p endif %}")
     b.ctl("{%p endfor %}")
-
-
-def build_task_list(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """任务清单 as an attachment page: 附件 label, centred title, the table."""
-    b = Builder(s)
-    b.ctl("{%p if label %}")
-    # The first page: no page break before the label (the style has one for attachments after a body).
-    label = b.p("{{ label }}", StyleName.ATTACHMENT_LABEL)
-    label.paragraph_format.page_break_before = False
-    b.ctl("{%p endif %}")
-    b.blank()
-    b.p("{{ table.title }}", StyleName.ATTACHMENT_TITLE)
-    b.blank()
-    b.task_table("table")
-    b.save(out / "task_list.docx", "任务清单")
 
 
 def score_table(b: Builder, score: str = "score") -> None:
@@ -483,313 +441,9 @@ def numbered_list(b: Builder, seq: str) -> None:
     b.ctl("{%p endif %}")
 
 
-def build_project_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """项目绩效评价报告: outline of 财预〔2020〕10号 adapted to 效率/效能/效益 (domain.md §2.9(a)).
-
-    Government projects are judged against the 可行性研究报告 and have a 两算 section; social projects
-    against the 项目策划书, with 产能利用率、碳排放、亩均效益 (notice 二、（四）1)."""
-    b = Builder(s)
-    report_title(b)
-    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ evaluation.lead }}{% if evaluation.partners %}会同"
-        "{{ evaluation.partners }}{% endif %}，对照{{ evaluation.basis }}，结合投资项目绩效综合评价平台（以下简称“绩效平台”）"
-        "归集的建设管理数据，对{{ project.name }}开展了绩效评价。现将有关情况报告如下。")
-    b.h1("一、基本情况")
-    b.h2("（一）项目概况。",
-         "{{ project.name }}{% if project.code %}（项目代码：{{ project.code }}）{% endif %}由{{ project.department }}负责行业管理，"
-         "项目业主单位为{{ project.owner }}，建设地点位于{{ project.address }}。主要建设内容：{{ project.content }}"
-         "项目总投资{{ project.total }}{% if project.funding %}，资金来源为{{ project.funding }}{% endif %}。"
-         "项目计划于{{ project.planned_start }}开工、{{ project.planned_completion }}竣工，实际于{{ project.actual_start }}开工、"
-         "{{ project.actual_completion }}竣工{% if project.accepted_on %}，{{ project.accepted_on }}通过竣工验收{% endif %}"
-         "{% if project.filed_on %}，{{ project.filed_on }}完成竣工验收备案{% endif %}。")
-    b.h2("（二）项目绩效目标。", "项目功能效益目标为：{{ project.objectives }}。")
-    b.h1("二、绩效评价工作开展情况")
-    b.h2("（一）评价对象和范围。",
-         "评价对象为{{ project.name }}，属{% if is_government %}政府投资项目{% else %}社会投资项目{% endif %}。"
-         "评价依据为{{ evaluation.basis }}，评价数据来源于绩效平台，统计截止日为{{ as_of }}。")
-    method_paragraph(b)
-    b.h2("（三）评价工作过程。", "{{ evaluation.team }}组成评价组，于{{ evaluation.date }}完成评价。")
-    b.h1("三、综合评价情况及评价结论")
-    b.ctl("{%p if score.scored %}")
-    b.p("经评价，{{ project.name }}综合得分{{ score.total }}分，等级为“{{ score.grade }}”，其中{{ score.parts }}。"
-        "各项指标的实际值、目标值、权重和得分如下表。")
-    score_table(b)
-    b.ctl("{%p else %}")
-    b.p("截至统计截止日，项目尚无可评分的指标，暂不评定等级。")
-    b.ctl("{%p endif %}")
-    b.h1("四、绩效评价指标分析")
-    b.h2("（一）效率评价。", "{% if efficiency %}{{ efficiency }}。{% else %}本项目效率指标均不适用。{% endif %}")
-    b.ctl("{%p if is_government %}")
-    b.h2("（二）效能评价。", "对照可行性研究报告，重点评价功能建设达标率和供给能力利用率"
-         "{% if effectiveness %}：{{ effectiveness }}{% endif %}。"
-         "{% if capacity %}项目设计能力为{{ capacity.design }}，{{ capacity.year }}年实际达到{{ capacity.actual }}。{% endif %}")
-    b.h2("（三）效益评价。", "政府投资项目以社会效益为主{% if benefit %}，{{ benefit }}{% endif %}。")
-    b.h2("（四）“两算”情况。", "{% if liangsuan %}项目于{{ liangsuan.completed }}竣工。{{ liangsuan.steps }}。"
-         "{% else %}项目尚未竣工，“两算”期限尚未起算。{% endif %}")
-    b.h2("（五）红黄绿灯预警情况。", "截至{{ as_of }}，项目各预警事项情况如下表。")
-    b.ctl("{%p else %}")
-    b.h2("（二）效能评价。", "对照项目策划书，重点评价产能利用率（服务能力）{% if effectiveness %}：{{ effectiveness }}{% endif %}。"
-         "{% if capacity %}项目设计能力为{{ capacity.design }}，{{ capacity.year }}年实际达到{{ capacity.actual }}。{% endif %}")
-    b.h2("（三）效益评价。", "重点评价碳排放达标率和亩均效益{% if benefit %}：{{ benefit }}{% endif %}。")
-    b.h2("（四）红黄绿灯预警情况。", "截至{{ as_of }}，项目各预警事项情况如下表。")
-    b.ctl("{%p endif %}")
-    b.loop_table(["预警事项", "灯色", "情况"], ["{{ r.name }}", "{{ r.colour }}", "{{ r.reason }}"], "lights",
-                 widths_mm=(24, 20, 112), centre=(0, 1))
-    b.h1("五、主要经验及做法、存在的问题")
-    b.h2("（一）主要经验及做法。")
-    numbered_list(b, "findings")
-    b.h2("（二）存在的问题。")
-    numbered_list(b, "problems")
-    b.h1("六、有关建议")
-    numbered_list(b, "recommendations")
-    b.h1("七、其他需要说明的问题")
-    b.p("{% if other %}{{ other }}{% else %}无。{% endif %}")
-    b.signature()
-    b.save(out / "project_report.docx", "项目绩效评价报告")
-
-
-def build_industry_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """行业绩效评价报告 (domain.md §2.9(b)): 政府投资 industries analyse 供给能力利用率, 社会投资 ones
-    产能利用率 (notice 二、（四）2)."""
-    b = Builder(s)
-    report_title(b)
-    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ department }}对照上级部门评价标准，"
-        "组织开展了{{ year }}年度{{ industry }}行业投资项目绩效评价。现将有关情况报告如下。")
-    b.h1("一、行业投资基本情况")
-    b.ctl("{%p if background %}")
-    b.p("{{ background }}")
-    b.ctl("{%p endif %}")
-    b.p("截至{{ as_of }}，全区{{ industry }}行业共有{{ count }}个项目纳入投资项目绩效综合评价平台（以下简称“绩效平台”）管理，"
-        "总投资{{ total }}，其中{{ libraries }}。{% if investment_completion %}行业项目投资完成率为{{ investment_completion }}。{% endif %}")
-    b.h1("二、评价工作开展情况")
-    b.h2("（一）评价范围。", "评价范围为绩效平台中{{ industry }}行业全部{{ count }}个项目，围绕效率、效能、效益三个维度开展评价，"
-         "数据来源于绩效平台，统计截止日为{{ as_of }}。")
-    method_paragraph(b)
-    b.h1("三、评价结果")
-    b.p("{% if score.scored %}经评价，{{ industry }}行业综合得分{{ score.total }}分，等级为“{{ score.grade }}”，"
-        "其中{{ score.parts }}。{% else %}截至统计截止日，本行业尚无可评分的指标，暂不评定等级。{% endif %}"
-        "{% if scored_count %}行业内已竣工并评分的项目{{ scored_count }}个，其中{{ grades }}。"
-        "{% else %}行业内暂无已竣工并评分的项目。{% endif %}行业项目预警情况为：{{ lights }}。")
-    b.ctl("{%p if score.scored %}")
-    score_table(b)
-    b.ctl("{%p endif %}")
-    b.h1("四、指标分析")
-    b.h2("（一）效率。", "{% if efficiency %}{{ efficiency }}。{% else %}本行业效率指标均不适用。{% endif %}")
-    b.ctl("{%p if is_government %}")
-    b.h2("（二）效能（总量分析）。", "围绕供给能力利用率开展行业总量分析"
-         "{% if effectiveness %}：{{ effectiveness }}。{% else %}，本行业暂无已竣工项目的运营数据。{% endif %}")
-    b.h2("（三）效益。", "本行业为政府投资行业，以社会效益为主。")
-    b.ctl("{%p else %}")
-    b.h2("（二）效能（总量分析）。", "围绕产能利用率（服务能力）开展行业总量分析"
-         "{% if effectiveness %}：{{ effectiveness }}。{% else %}，本行业暂无已竣工项目的运营数据。{% endif %}")
-    b.h2("（三）效益。", "{% if benefit %}{{ benefit }}。{% else %}本行业暂无已竣工项目的效益数据。{% endif %}")
-    b.ctl("{%p endif %}")
-    b.ctl("{%p if structure %}")
-    b.h2("（四）结构分析。")
-    b.para_list("structure")
-    b.ctl("{%p endif %}")
-    b.h1("五、存在的主要问题")
-    numbered_list(b, "problems")
-    b.h1("六、意见建议及下一步工作")
-    numbered_list(b, "recommendations")
-    b.ctl("{%p if rectifications %}")
-    b.p("针对上述问题，制定整改清单如下表。")
-    b.loop_table(["序号", "问题", "整改措施", "责任单位", "完成时间"],
-                 ["{{ r.seq }}", "{{ r.problem }}", "{{ r.measure }}", "{{ r.unit }}", "{{ r.due }}"], "rectifications",
-                 widths_mm=(14, 38, 52, 24, 28), centre=(0, 3))
-    b.ctl("{%p endif %}")
-    b.attachment_notes("doc.attachments")
-    b.signature()
-    annex_page(b, "附件", "{{ annex_title }}")
-    b.loop_table(["序号", "项目名称", "项目代码", "所在库", "总投资（万元）", "预警", "得分", "等级"],
-                 ["{{ r.seq }}", "{{ r.name }}", "{{ r.code }}", "{{ r.library }}", "{{ r.total }}", "{{ r.light }}",
-                  "{{ r.score }}", "{{ r.grade }}"],
-                 "projects", widths_mm=(10, 42, 34, 15, 21, 14, 10, 10), centre=(0, 3, 5, 6, 7), small=True)
-    b.save(out / "industry_report.docx", "行业绩效评价报告")
-
-
 def annex_page(b: Builder, label: str, title: str) -> None:
     """An attachment page (7.3.7): label on line 1 in 黑体, title centred, one blank line each."""
     b.p(label, StyleName.ATTACHMENT_LABEL)
     b.blank()
     b.p(title, StyleName.ATTACHMENT_TITLE)
     b.blank()
-
-
-def build_annual_report(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    """年度投资项目综合绩效评价报告 (domain.md §2.9(c))."""
-    b = Builder(s)
-    report_title(b)
-    b.p("根据{{ basis.title }}（{{ basis.number }}）要求，{{ lead }}根据项目绩效评价、行业绩效评价结果，"
-        "围绕全区投资项目效率、效能、效益开展定量分析，围绕总体趋势、投入产出比、发展态势开展定性分析，"
-        "形成{{ year }}年度投资项目综合绩效评价报告。报告数据统计截至{{ as_of }}。")
-    b.h1("一、总体情况")
-    b.p("截至{{ as_of }}，全区纳入绩效平台管理的投资项目共{{ project_count }}个，总投资{{ total }}。"
-        "{{ previous_year }}年全区投资规模为{{ previous_year_investment }}，“三库”规模如下表。")
-    b.loop_table(["库", "项目数（个）", "总投资（万元）", "为上年度投资规模的倍数", "目标倍数", "是否达到"],
-                 ["{{ r.name }}", "{{ r.projects }}", "{{ r.total }}", "{{ r.multiple }}",
-                  "{% if r.target %}{{ r.target }}{% else %}—{% endif %}", "{% if r.met %}{{ r.met }}{% else %}—{% endif %}"],
-                 "libraries", widths_mm=(20, 22, 32, 36, 22, 24), centre=(0, 1, 2, 3, 4, 5))
-    b.h1("二、改革推进情况")
-    b.h2("（一）项目生成规范化。",
-         "目录库项目{{ catalogue.projects }}个、总投资{{ catalogue.total_text }}，为上年度投资规模的{{ catalogue.multiple }}"
-         "{% if catalogue.target %}（目标{{ catalogue.target }}，{{ catalogue.met }}）{% endif %}；"
-         "储备库项目{{ reserve.projects }}个、总投资{{ reserve.total_text }}，为上年度投资规模的{{ reserve.multiple }}"
-         "{% if reserve.target %}（目标{{ reserve.target }}，{{ reserve.met }}）{% endif %}；"
-         "实施库项目{{ implementation.projects }}个、总投资{{ implementation.total_text }}。")
-    b.h2("（二）项目论证标准化。",
-         "{% if appraisal.judged %}已到期或已完成的论证入库事项{{ appraisal.judged }}项，其中在15个工作日内完成"
-         "{{ appraisal.on_time }}项，论证按时率{{ appraisal.rate }}。"
-         "{% else %}截至{{ as_of }}，尚无已到期或已完成的论证入库事项。{% endif %}")
-    b.h2("（三）项目“两算”高效化。",
-         "{% if liangsuan.judged %}已竣工的政府投资项目中，“两算”已完成或已到期的{{ liangsuan.judged }}个，"
-         "其中在竣工后11个月内完成决算备案的{{ liangsuan.on_time }}个，两算按时率{{ liangsuan.rate }}。"
-         "{% else %}截至{{ as_of }}，尚无“两算”已到期的政府投资项目。{% endif %}"
-         "{% if cohort.count %}{{ cohort.year }}年竣工的政府投资项目{{ cohort.count }}个，结算率{{ cohort.settlement }}，"
-         "决算率{{ cohort.final }}。{% endif %}")
-    b.h2("（四）绩效评价客观化。",
-         "截至{{ as_of }}，完成竣工项目绩效评价{{ evaluations }}个、行业绩效评价{{ industry_reports }}个。")
-    b.h1("三、综合评价结果")
-    method_paragraph(b, label="（一）评价方法和标准。")
-    b.ctl("{%p if score.scored %}")
-    b.h2("（二）评价结果。", "经评价，全区投资项目综合得分{{ score.total }}分，等级为“{{ score.grade }}”，"
-         "其中{{ score.parts }}。各项指标得分如下表。")
-    score_table(b)
-    b.ctl("{%p else %}")
-    b.h2("（二）评价结果。", "截至统计截止日，尚无可评分的指标，暂不评定等级。")
-    b.ctl("{%p endif %}")
-    b.ctl("{%p if industries %}")
-    b.h2("（三）行业排名。", "各行业综合得分排名如下表。")
-    b.loop_table(["排名", "行业", "项目数（个）", "得分", "等级"],
-                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "industries",
-                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
-    b.h2("（四）部门排名。", "各行业主管部门综合得分排名如下表。")
-    b.loop_table(["排名", "部门", "项目数（个）", "得分", "等级"],
-                 ["{{ r.rank }}", "{{ r.name }}", "{{ r.projects }}", "{{ r.score }}", "{{ r.grade }}"], "departments",
-                 widths_mm=(18, 62, 24, 26, 26), centre=(0, 2, 3, 4))
-    b.ctl("{%p endif %}")
-    b.h1("四、效率、效能、效益分析")
-    b.h2("（一）定量分析。", "全区投资项目主要指标如下表。")
-    b.loop_table(["指标", "全区", "政府投资", "社会投资"],
-                 ["{{ r.name }}", "{{ r.all }}", "{{ r.gov }}", "{{ r.social }}"], "indicators",
-                 widths_mm=(60, 32, 32, 32), centre=(1, 2, 3))
-    b.ctl("{%p if qualitative.trend or qualitative.input_output or qualitative.development %}")
-    b.h2("（二）定性分析。")
-    for key in ("trend", "input_output", "development"):
-        b.para_list(f"qualitative.{key}")
-    b.ctl("{%p endif %}")
-    b.h1("五、红黄绿灯预警及整改情况")
-    b.p("截至{{ as_of }}，全区项目中红灯{{ lights.red }}个、黄灯{{ lights.yellow }}个、绿灯{{ lights.green }}个"
-        "{% if lights.na %}，另有{{ lights.na }}个项目尚无适用的预警事项{% endif %}。"
-        "{% if reds %}红灯项目及其原因见{{ reds_label }}，由{{ committee }}协调调整和推进；"
-        "黄灯项目由行业主管部门督促明确整改时限、限期整改。{% else %}全区无红灯项目。{% endif %}")
-    b.h1("六、存在问题")
-    numbered_list(b, "problems")
-    b.h1("七、结果运用")
-    b.p("{% if use.month %}根据{{ use.month }}督办考评结果，{% if use.commended %}对{{ use.commended }}予以通报表彰"
-        "{% if use.criticised %}，{% endif %}{% endif %}{% if use.criticised %}对{{ use.criticised }}予以通报批评{% endif %}"
-        "{% if not use.commended and not use.criticised %}各部门均未达到通报表彰或通报批评的条件{% endif %}。{% endif %}"
-        "绩效评价结果作为实行差异化支持政策、经济调控、项目谋划、论证入库、要素配置的重要依据。")
-    b.h1("八、有关建议和下一年度工作安排")
-    b.ctl("{%p for g in suggestions %}")
-    b.h2("{{ g.label }}{{ g.area }}。")
-    b.ctl("{%p for i in g.entries %}")
-    b.p("{{ i.label }}{{ i.text }}")
-    b.ctl("{%p endfor %}")
-    b.ctl("{%p endfor %}")
-    b.ctl("{%p if next_tasks %}")
-    b.p("{{ year + 1 }}年度重点工作任务见{{ next_tasks_label }}。")
-    b.ctl("{%p endif %}")
-    b.attachment_notes("doc.attachments")
-    b.signature()
-    b.ctl("{%p if reds %}")
-    annex_page(b, "{{ reds_label }}", "{{ reds_title }}")
-    b.loop_table(["序号", "项目名称", "项目代码", "行业主管部门", "红灯原因"],
-                 ["{{ r.seq }}", "{{ r.name }}", "{{ r.code }}", "{{ r.department }}", "{{ r.reasons }}"], "reds",
-                 widths_mm=(10, 36, 30, 20, 60), centre=(0,), small=True)
-    b.ctl("{%p endif %}")
-    b.ctl("{%p if next_tasks %}")
-    annex_page(b, "{{ next_tasks_label }}", "{{ next_tasks.title }}")
-    b.task_table("next_tasks")
-    b.ctl("{%p endif %}")
-    b.save(out / "annual_report.docx", "年度投资项目综合绩效评价报告")
-
-
-def _bulletin(out: Path, s: Settings, criticise: bool) -> None:
-    """通报表彰 / 通报批评: 事实 → 评价 → 决定 → 希望/要求 (domain.md §3.2–3.3)."""
-    b = Builder(s)
-    b.red_header()
-    b.blank(2)
-    b.title()
-    b.blank()
-    b.recipients()
-    if criticise:
-        b.p("根据{{ basis.title }}（{{ basis.number }}）建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价"
-            "改革工作落实情况（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。"
-            "经检查，{{ units_text }}{% if count > 1 %}等{{ count }}个单位{% endif %}工作推进不力，影响改革进程。现将有关情况通报如下。")
-        b.h1("一、存在的问题")
-    else:
-        b.p("根据{{ basis.title }}（{{ basis.number }}）建立的督办考评机制，{{ office }}对{{ month }}各部门投资项目绩效综合评价"
-            "改革工作落实情况（包括项目录入论证、“红黄绿”灯预警、“两算”工作开展、绩效评价等）进行了督办检查。"
-            "经考评，{{ units_text }}{% if count > 1 %}等{{ count }}个单位{% endif %}工作进展较快、成效较好。现将有关情况通报如下。")
-        b.h1("一、工作成效")
-    b.ctl("{%p for u in units %}")
-    b.h2("{{ u.label }}{{ u.name }}。", "{{ u.facts }}")
-    b.ctl("{%p endfor %}")
-    if criticise:
-        b.h1("二、处理决定")
-        b.p("为严肃工作纪律，推动改革落地见效，决定对{{ units_text }}予以通报批评，并约谈主要负责人。")
-        b.h1("三、有关要求")
-        b.p("被通报单位要认真查找原因，制定整改措施，于{{ deadline }}前将整改情况书面报{{ office }}。"
-            "各部门要引以为戒，对照督办考评要求举一反三，切实履行职责，确保各项改革任务按时完成。")
-    else:
-        b.h1("二、表彰决定")
-        b.p("为表彰先进、推动工作，决定对{{ units_text }}予以通报表彰。")
-        b.h1("三、有关希望")
-        b.p("希望受表彰单位珍惜荣誉、再接再厉，及时总结做法，形成可复制、可推广的经验。"
-            "各部门要以先进为榜样，强化措施，狠抓落实，推动投资项目绩效综合评价改革取得更大成效。")
-    b.p("特此通报。")
-    b.attachment_notes("doc.attachments")
-    b.signature()
-    annex_page(b, "附件", "{{ annex_title }}")
-    b.loop_table(["排名", "部门", "得分", "平台登录", "事项办理", "预警处置", "两算报送", "评价报送", "结果"],
-                 ["{{ r.rank }}", "{{ r.department }}", "{{ r.score }}", "{{ r.logins }}", "{{ r.handling }}",
-                  "{{ r.warnings }}", "{{ r.report }}", "{{ r.evaluations }}", "{{ r.result }}"], "scores",
-                 widths_mm=(10, 26, 14, 17, 17, 17, 17, 17, 21), centre=(0, 2, 3, 4, 5, 6, 7, 8), small=True)
-    b.p("注：督办考评满分100分，其中平台登录{{ rule.logins }}分（每周登录平台不少于{{ rule.min_logins }}次的周数占比）、"
-        "事项办理{{ rule.handling }}分（按时办结率）、预警处置{{ rule.warnings }}分（预警处置率）、"
-        "两算报送{{ rule.report }}分（每月10日前报送上月进展得满分，逾期报送得该项分值的{{ rule.late_report }}，未报送不得分）、"
-        "评价报送{{ rule.evaluations }}分（报送率）；当月不适用的事项不计分，其分值按比例分配给其他事项。"
-        "表中各事项为得分率，“—”表示当月不适用。")
-    b.imprint()
-    b.save(out / ("criticism.docx" if criticise else "commendation.docx"), "通报批评" if criticise else "通报表彰")
-
-
-def build_commendation(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    _bulletin(out, s, criticise=False)
-
-
-def build_criticism(out: Path, s: Settings = DEFAULT_SETTINGS) -> None:
-    _bulletin(out, s, criticise=True)
-
-
-BUILDERS: dict[str, Callable[[Path, Settings], None]] = {
-    "notice.docx": build_notice,
-    "task_list.docx": build_task_list,
-    "project_report.docx": build_project_report,
-    "industry_report.docx": build_industry_report,
-    "annual_report.docx": build_annual_report,
-    "commendation.docx": build_commendation,
-    "criticism.docx": build_criticism,
-}
-
-
-def build_all(out: Path, settings: Settings = DEFAULT_SETTINGS) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, fn in BUILDERS.items():
-        fn(out, settings)
-    return [out / n for n in BUILDERS]
-
-
-if __name__ == "__main__":
-    for p in build_all(Path(sys.argv[1] if len(sys.argv) > 1 else "templates")):
-        print(p)
