@@ -16,7 +16,7 @@ from tests.conftest import EXAMPLES, ROOT
 from wenshu.pipeline import Pipeline, plan_all
 from wenshu.documents import REGISTRY
 from wenshu.official import gbt9704 as gb
-from wenshu.render import compile_template, plan, render_job
+from wenshu.render import compile_template, render_job
 
 AS_OF = dt.date(2025, 11, 30)
 # One representative document per kind (the key of the job to render).

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import EXAMPLES
 from docx_inspect import Docx
-from wenshu.official import fmt
+from wenshu.official import titles as breaking
 
 TITLE_STYLES = ("GwTitle", "GwAttachmentTitle")
 
@@ -26,18 +26,18 @@ def words_cut(line_ends: list[int], title: str, words: tuple[str, ...]) -> list[
         start = title.find(w)
         while start != -1:
             end = start + len(w)
-            if width(w) <= fmt.TITLE_MAX_ZI and any(start < j < end for j in line_ends):
+            if width(w) <= breaking.TITLE_MAX_ZI and any(start < j < end for j in line_ends):
                 cut.append(w)
             start = title.find(w, start + 1)
     return cut
 
 
 def jieba_words(title: str) -> tuple[str, ...]:
-    return tuple(t for t in fmt._tokens(title) if len(t) >= 2)
+    return tuple(t for t in breaking._tokens(title) if len(t) >= 2)
 
 
 def shape_ok(widths: list[float]) -> bool:
-    return fmt._shape_ok(widths)
+    return breaking._shape_ok(widths)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def district_words():
 
     ds = load_dataset([EXAMPLES])
     projects = [s.name for s in ds.stubs.values()]
-    return fmt.title_words(ds.district, *projects)
+    return breaking.title_words(ds.district, *projects)
 
 
 def test_every_example_title_is_whole_word_and_shaped(batch_titles, district_words):
@@ -78,9 +78,9 @@ def test_every_example_title_is_whole_word_and_shaped(batch_titles, district_wor
             pos += len(l)
             ends.append(pos)
         problems = []
-        if max(widths) > fmt.TITLE_MAX_ZI:
+        if max(widths) > breaking.TITLE_MAX_ZI:
             problems.append(f"行宽 {max(widths)} 字")
-        if width(title) > fmt.TITLE_MAX_ZI and len(lines) == 1:
+        if width(title) > breaking.TITLE_MAX_ZI and len(lines) == 1:
             problems.append("超过一行却未回行")
         if len(lines) > 1 and not shape_ok(widths):
             problems.append(f"非梯形或菱形 {widths}")
@@ -108,25 +108,25 @@ def test_every_example_title_is_whole_word_and_shaped(batch_titles, district_wor
      ["区人民政府办公室关于印发《黄石港区", "加快推动投资项目绩效综合评价", "改革工作方案（试行）》的通知"]),
 ])
 def test_known_titles(title, words, expected):
-    assert fmt.title_lines(title, words=words).split("\n") == expected
+    assert breaking.title_lines(title, words=words).split("\n") == expected
 
 
 def test_numbers_keep_their_unit_and_short_titles_stay_whole():
-    t = fmt.title_lines("某区投资管理委员会办公室关于对2025年10月投资项目绩效综合评价改革工作推进不力单位的通报批评")
+    t = breaking.title_lines("某区投资管理委员会办公室关于对2025年10月投资项目绩效综合评价改革工作推进不力单位的通报批评")
     for line in t.split("\n"):
         assert not line.startswith(("年", "月", "0")), t
-    assert fmt.title_lines("某区2024年度投资项目综合绩效评价报告") == "某区2024年度投资项目综合绩效评价报告"
+    assert breaking.title_lines("某区2024年度投资项目综合绩效评价报告") == "某区2024年度投资项目综合绩效评价报告"
 
 
 def test_the_old_call_signature_still_works():
-    assert fmt.title_lines("关于开展某项工作的通知") == "关于开展某项工作的通知"
-    assert "\n" in fmt.title_lines("某区人民政府办公室关于进一步加强政府投资项目全过程绩效管理工作的通知", 20)
+    assert breaking.title_lines("关于开展某项工作的通知") == "关于开展某项工作的通知"
+    assert "\n" in breaking.title_lines("某区人民政府办公室关于进一步加强政府投资项目全过程绩效管理工作的通知", 20)
 
 
 def test_district_words_are_never_split():
     title = "某某新区智慧城市运营指挥中心二期建设工程绩效评价报告"
-    plain = fmt.title_lines(title)
-    kept = fmt.title_lines(title, words=("智慧城市运营指挥中心二期建设工程",))
+    plain = breaking.title_lines(title)
+    kept = breaking.title_lines(title, words=("智慧城市运营指挥中心二期建设工程",))
     assert "智慧城市运营指挥中心二期建设工程" in kept.split("\n")[0] + kept.split("\n")[-1] or \
         any("智慧城市运营指挥中心二期建设工程" in l for l in kept.split("\n")), kept
     assert plain  # still broken somewhere sensible without the words
@@ -134,4 +134,4 @@ def test_district_words_are_never_split():
 
 def test_deterministic():
     t = "区人民政府办公室关于印发《黄石港区加快推动投资项目绩效综合评价改革工作方案（试行）》的通知"
-    assert len({fmt.title_lines(t) for _ in range(5)}) == 1
+    assert len({breaking.title_lines(t) for _ in range(5)}) == 1

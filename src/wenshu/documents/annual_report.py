@@ -29,6 +29,7 @@ from wenshu.models.district import DeptRole, InvestmentType
 
 COMMITTEE_DEFAULT = "投资管理委员会"
 from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 from wenshu.wording import load_wording
 
 
@@ -213,7 +214,7 @@ def build(ds, analysis) -> list[DocJob]:
     committee = district.first_with_role(DeptRole.COMMITTEE)
     title = w.phrase("title.annual_report", district=district.name, year=year)
     frame = Frame(
-        title=fmt.title_lines(title, words=fmt.title_words(district)),
+        title=title_lines(title, words=title_words(district)),
         signature=lead.name,
         date=fmt.cn_date(r.report_date),
         attachments=attachment_notes(annexes),
@@ -239,14 +240,14 @@ def build(ds, analysis) -> list[DocJob]:
         industries=_ranked(a.industries),
         departments=_ranked(a.departments),
         lights=LightCounts(red=counts["红灯"], yellow=counts["黄灯"], green=counts["绿灯"], na=counts["不适用"]),
-        reds=red_rows, reds_title=fmt.title_lines(reds_title, words=fmt.title_words(district)), reds_label=labels[0] if red_rows else "",
+        reds=red_rows, reds_title=title_lines(reds_title, words=title_words(district)), reds_label=labels[0] if red_rows else "",
         qualitative=Paragraphs(trend=[fmt.ensure_end_punct(t) for t in r.overall_trend],
                                input_output=[fmt.ensure_end_punct(t) for t in r.input_output],
                                development=[fmt.ensure_end_punct(t) for t in r.development]),
         problems=numbered(r.problems),
         use=use,
         suggestions=groups,
-        next_tasks=task_table(fmt.title_lines(tasks_title, words=fmt.title_words(district)), r.next_year_tasks, year + 1) if r.next_year_tasks else None,
+        next_tasks=task_table(title_lines(tasks_title, words=title_words(district)), r.next_year_tasks, year + 1) if r.next_year_tasks else None,
         next_tasks_label=labels[-1] if r.next_year_tasks else "",
     )
     srcs = ds.files_of("projects") + ds.files_of("annual_report") + ds.files_of("supervision")

@@ -14,6 +14,7 @@ from wenshu.documents.base import Ctx, DocJob, DocumentKind, Frame, attachment_n
 from wenshu.documents.common import BasisCtx, basis_ctx
 from wenshu.numbers import bulletin_title, seq_of
 from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 from wenshu.wording import load_wording
 
 
@@ -112,7 +113,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
         number = fmt.doc_number(organ.doc_prefix, meta.issued_on.year, seq)
         frame = Frame(
             mark=organ.mark, number=number,
-            title=fmt.title_lines(title, words=fmt.title_words(district)), recipients=fmt.recipients_line(district.recipients),
+            title=title_lines(title, words=title_words(district)), recipients=fmt.recipients_line(district.recipients),
             signature=organ.name, date=fmt.cn_date(meta.issued_on), sealed=True,
             attachments=attachment_notes([annex]),
             cc=fmt.cc_line(district.cc) if district.cc else "", printer=organ.name, print_date=fmt.cn_date(meta.issued_on),
@@ -121,7 +122,7 @@ def _build(ds, analysis, criticise: bool) -> list[DocJob]:
             doc=frame, basis=basis_ctx(district), month=month, office=organ.name,
             units_text=fmt.join_cn(names), count=len(names), units=units,
             deadline=fmt.cn_date(ms.rectification_due),
-            scores=scores, rule=rule, annex_title=fmt.title_lines(annex, words=fmt.title_words(district)),
+            scores=scores, rule=rule, annex_title=title_lines(annex, words=title_words(district)),
         )
         src = [ds.rel(f) for f in ds.files if f.kind == "supervision" and f.model is sup]
         jobs.append(DocJob(kind=kind, key=f"{sup.year}-{sup.month:02d}",

@@ -28,6 +28,7 @@ from wenshu.documents.common import (
 )
 from wenshu.models.district import InvestmentType
 from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 from wenshu.wording import load_wording
 
 LIGHT_ORDER = ("红灯", "黄灯", "绿灯", "不适用")
@@ -117,7 +118,7 @@ def build(ds, analysis):
         annex = w.phrase("title.industry_annex", year=r.year, industry=ind.name)
         title = w.phrase("title.industry_report", district=district.name, year=r.year, industry=ind.name)
         frame = Frame(
-            title=fmt.title_lines(title, words=fmt.title_words(district)),
+            title=title_lines(title, words=title_words(district)),
             signature=dept.name if dept else ind.department,
             date=fmt.cn_date(r.report_date),
             attachments=attachment_notes([annex]),
@@ -150,7 +151,7 @@ def build(ds, analysis):
                                     due=fmt.date_before(x.due))
                             for i, x in enumerate(r.rectifications, start=1)],
             projects=rows,
-            annex_title=fmt.title_lines(annex, words=fmt.title_words(district)),
+            annex_title=title_lines(annex, words=title_words(district)),
         )
         srcs = sorted({ds.project_file(p.id) for p in ps}) + ds.files_of("industry_reports")
         yield DocJob(kind="industry_report", key=ind.name, title=title, context=ctx, department=ind.department,

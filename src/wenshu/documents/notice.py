@@ -28,6 +28,7 @@ from wenshu.documents.base import (
 from wenshu.models.notice import EMPHASIS, Attachment, NoticeFile, PageBreakItem, Section, TableItem
 from wenshu.numbers import seq_of
 from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 
 SIGNERS_PER_LINE = 2  # 7.2.6: "签发人…一般每行排两个姓名"
 JOINT_SIGNATURES_PER_ROW = 2  # sealed 联合行文: two seals side by side fit the 156 mm text width
@@ -212,7 +213,7 @@ def _pages(attachments: list[Attachment], ds, offset: int, total: int, words) ->
             tl = ds.task_lists.get(a.task_list)
             if tl is not None:
                 table = task_table(tl.title, tl.items, tl.year)
-        pages.append(AttachmentPage(label=label, title=fmt.title_lines(a.title, words=words),
+        pages.append(AttachmentPage(label=label, title=title_lines(a.title, words=words),
                                     blocks=item_blocks(a.body) + section_blocks(a.sections), table=table))
     return pages
 
@@ -220,7 +221,7 @@ def _pages(attachments: list[Attachment], ds, offset: int, total: int, words) ->
 def build(ds, analysis=None) -> list[DocJob]:
     jobs = []
     district = ds.district
-    words = fmt.title_words(district)
+    words = title_words(district)
     for key, n in sorted(ds.notices.items()):
         organ = district.organ(n.organ)
         co = [district.organ(k) for k in n.co_organs]
@@ -245,7 +246,7 @@ def build(ds, analysis=None) -> list[DocJob]:
             signer_lines=signer_lines(n.signers) if n.direction == "上行文" else [],
             marks=marks,
             mark_suffix=suffix,
-            title=fmt.title_lines(n.title, words=words),
+            title=title_lines(n.title, words=words),
             recipients=fmt.recipients_line(n.recipients if n.recipients is not None else district.recipients),
             signature=signature,
             signatures=joint if co and not n.sealed else [],
@@ -262,7 +263,7 @@ def build(ds, analysis=None) -> list[DocJob]:
         enclosure = None
         if n.enclosure is not None:
             enclosure = EnclosureCtx(
-                title=fmt.title_lines(n.enclosure.title, words=words),
+                title=title_lines(n.enclosure.title, words=words),
                 blocks=item_blocks(n.enclosure.preamble) + section_blocks(n.enclosure.sections)
                 + item_blocks(n.enclosure.closing),
                 attachments=notes_of(list(encl)),

@@ -31,6 +31,7 @@ from wenshu.documents.common import (
     score_ctx,
 )
 from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 from wenshu.wording import Wording, load_wording
 
 
@@ -127,7 +128,7 @@ def job_for(step):
         return None  # not yet completed on the report's own date: nothing to evaluate
     district = ds.district
     w = step.run.memo("wording", lambda: load_wording(ds.root))
-    words = step.run.memo("title_words", lambda: fmt.title_words(district))
+    words = step.run.memo("title_words", lambda: title_words(district))
     rules = step.run.analyzer.rules
     pa = step.analysis_at(day)
     impl, res = p.implementation, p.reserve
@@ -148,7 +149,7 @@ def job_for(step):
         capacity = CapacityFacts(year=op.year, design=fmt.quantity(op.design_capacity, op.capacity_unit),
                                  actual=fmt.quantity(op.actual_capacity, op.capacity_unit))
     frame = Frame(
-        title=fmt.title_lines(f"{p.name}绩效评价报告", words=(*words, p.name)),
+        title=title_lines(f"{p.name}绩效评价报告", words=(*words, p.name)),
         signature=lead_dept.name if lead_dept else lead,
         date=fmt.cn_date(ev.evaluated_on),
         sealed=True,

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, TaskTable, register, task_table
 from wenshu.models.district import DeptRole
-from wenshu.official import fmt
+from wenshu.official.titles import title_lines, title_words
 from wenshu.wording import load_wording
 
 
@@ -34,7 +34,7 @@ def build(ds, analysis=None) -> list[DocJob]:
     for key, tl in sorted(ds.task_lists.items()):
         jobs.append(DocJob(
             kind="task_list", key=f"{tl.year}-{WHOLE_DISTRICT}", title=tl.title,
-            context=TaskListContext(label="附件", table=task_table(fmt.title_lines(tl.title, words=fmt.title_words(ds.district)), tl.items, tl.year)),
+            context=TaskListContext(label="附件", table=task_table(title_lines(tl.title, words=title_words(ds.district)), tl.items, tl.year)),
             sources=[key],
         ))
         if ds.district is None:
@@ -48,7 +48,7 @@ def build(ds, analysis=None) -> list[DocJob]:
                 "title.department_task_list", department=d.short, title=tl.title)
             jobs.append(DocJob(
                 kind="task_list", key=f"{tl.year}-{d.short}", title=title,
-                context=TaskListContext(label="附件", department=d.short, table=task_table(fmt.title_lines(title, words=fmt.title_words(ds.district)), items, tl.year)),
+                context=TaskListContext(label="附件", department=d.short, table=task_table(title_lines(title, words=title_words(ds.district)), items, tl.year)),
                 department=d.short, sources=[key],
             ))
     return jobs
