@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-import wenshu.loading as loading
+import wenshu.loading.compose as compose
+import wenshu.loading.construct as construct
 from wenshu.errors import DataError, Problem
 from wenshu.loading import (
     MAX_ALIASES,
@@ -24,10 +25,10 @@ from wenshu.loading import (
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(params=sorted(loading._LOADERS))
+@pytest.fixture(params=sorted(compose._LOADERS))
 def composer(request, monkeypatch):
     """Run a test with every available composer (libyaml and pure Python)."""
-    monkeypatch.setattr(loading, "_Loader", loading._LOADERS[request.param])
+    monkeypatch.setattr(compose, "_Loader", compose._LOADERS[request.param])
     return request.param
 
 
@@ -389,7 +390,7 @@ def test_billion_laughs_rejected_fast(tmp_path, composer):
 
 def test_wide_alias_expansion_hits_node_limit(tmp_path, monkeypatch):
     # Few alias uses, each expanding a big subtree: caught by the node total.
-    monkeypatch.setattr(loading, "MAX_NODES", 5_000)
+    monkeypatch.setattr(construct, "MAX_NODES", 5_000)
     big = "[" + ", ".join(["1"] * 1000) + "]"
     path = write(tmp_path, f"a: &a {big}\nb: [*a, *a, *a, *a, *a, *a, *a, *a]\n")
     p = one(problems_of(path), "yaml.alias-bomb")
@@ -481,7 +482,7 @@ def test_merge_list_earlier_wins_and_bad_merge_value(tmp_path, composer):
 
 
 def test_both_composers_give_identical_results(tmp_path, monkeypatch):
-    if len(loading._LOADERS) < 2:
+    if len(compose._LOADERS) < 2:
         pytest.skip("PyYAML built without libyaml")
     body = "".join(
         f"- 名称: 项目{i}\n  金额: {i}.50\n  日期: 2024-01-{i % 28 + 1:02d}\n"
@@ -490,8 +491,8 @@ def test_both_composers_give_identical_results(tmp_path, monkeypatch):
     )
     path = write(tmp_path, "items:\n" + "".join("  " + line + "\n" for line in body.splitlines()))
     results = []
-    for name in sorted(loading._LOADERS):
-        monkeypatch.setattr(loading, "_Loader", loading._LOADERS[name])
+    for name in sorted(compose._LOADERS):
+        monkeypatch.setattr(compose, "_Loader", compose._LOADERS[name])
         results.append(load_yaml(path))
     a, b = results
     assert a.data == b.data and len(a.positions) == 1 + 1 + 200 * 9
