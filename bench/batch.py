@@ -79,7 +79,7 @@ def run_plain(items, out: Path, workers: int) -> float:
 # ── wenshu: compiled once per process, pool of workers, atomic deterministic writes ──
 
 def run_wenshu(items, out: Path, workers: int) -> float:
-    from wenshu.batch import _render_chunk, _run_pool
+    from wenshu.batch.workers import _render_chunk, _run_pool
 
     tmp = out / ".tmp"
     tmp.mkdir(parents=True, exist_ok=True)
