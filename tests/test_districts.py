@@ -170,7 +170,11 @@ def _chinese_in_code(path: Path, root: Path = ROOT) -> list[str]:
                         allowed.add(id(sub))
             fn = node.func
             name = fn.attr if isinstance(fn, ast.Attribute) else getattr(fn, "id", "")
-            if name in ("DocumentKind", "IndicatorSpec", "_rate", "Problem", "PydanticCustomError"):
+            # A template builder writing the template's fixed wording (``b.p("……")``, ``annex_page(b, "附件", …)``):
+            # that text goes into the .docx the office edits, not into a document from code.
+            on_builder = (isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id == "b") or \
+                (bool(node.args) and isinstance(node.args[0], ast.Name) and node.args[0].id == "b")
+            if on_builder or name in ("DocumentKind", "IndicatorSpec", "_rate", "Problem", "PydanticCustomError"):
                 for sub in ast.walk(node):
                     allowed.add(id(sub))
     found = []
