@@ -150,6 +150,22 @@ def by(d: date | None, as_of: date) -> date | None:
     return d if d is not None and d <= as_of else None
 
 
+@dataclass(frozen=True, slots=True)
+class DateCheck:
+    """A planned date against what happened by ``as_of``: ``done`` (None: not yet) and the days past
+    the plan, counted to the actual date when done, else to ``as_of`` (0 or less: not yet due)."""
+
+    planned: date
+    done: date | None
+    days_late: int
+
+
+def date_check(planned: date, actual: date | None, as_of: date) -> DateCheck:
+    """One way to judge 开工 and 竣工 against their plan (indicators and lights alike)."""
+    done = by(actual, as_of)
+    return DateCheck(planned, done, ((done or as_of) - planned).days)
+
+
 def completion_date(p: Project, as_of: date) -> date | None:
     return by(p.implementation.actual_completion, as_of) if p.implementation else None
 
@@ -191,21 +207,14 @@ def project_indicators(p: Project, as_of: date, *, rules: RulesFile | None = Non
     out["appraisal_on_time"] = Indicator.of("appraisal_on_time", on_time, judged)
 
     # 按时开工率 / 按时竣工率 (implementation-library projects whose planned date has come)
-    num = den = 0
-    if impl is not None and res is not None and res.planned_start <= as_of:
-        den = 1
-        started = by(impl.actual_start, as_of)
-        if started is not None:
-            num = int((started - res.planned_start).days <= grace_s)
-    out["on_time_start"] = Indicator.of("on_time_start", num, den)
-
-    num = den = 0
-    if impl is not None and res is not None and res.planned_completion <= as_of:
-        den = 1
-        done = completion_date(p, as_of)
-        if done is not None:
-            num = int((done - res.planned_completion).days <= grace_c)
-    out["on_time_completion"] = Indicator.of("on_time_completion", num, den)
+    for key, planned, actual, grace in (
+            ("on_time_start", res.planned_start if res else None, impl.actual_start if impl else None, grace_s),
+            ("on_time_completion", res.planned_completion if res else None, completion_date(p, as_of), grace_c)):
+        num = den = 0
+        if impl is not None and planned is not None and planned <= as_of:
+            c = date_check(planned, actual, as_of)
+            den, num = 1, int(c.done is not None and c.days_late <= grace)
+        out[key] = Indicator.of(key, num, den)
 
     # 投资完成率 / 资金到位率
     if impl is not None:

@@ -20,7 +20,7 @@ from enum import Enum
 
 from wenshu.analysis.deadlines import APPRAISAL_WORKDAYS, Status, liangsuan_deadlines
 from wenshu.analysis.facts import Amount, Fact, Percent, Points, fact
-from wenshu.analysis.indicators import HUNDRED, ZERO, by, completion_date, library_entries
+from wenshu.analysis.indicators import HUNDRED, ZERO, DateCheck, by, completion_date, date_check, library_entries
 from wenshu.analysis.workdays import WorkdayCalendar, default_calendar
 from wenshu.models.appraisal import Appraisal
 from wenshu.models.project import FISCAL_SOURCES, Library, Project
@@ -98,6 +98,19 @@ def _by_days(days: int, rule: DaysLateLight) -> Colour:
     return Colour.GREEN
 
 
+def _dated(check: str, c: DateCheck, as_of: date, rule: DaysLateLight, done: str) -> Light:
+    """开工 / 竣工 against the plan: green once done (late or not), by days overdue while not done."""
+    if c.done is not None:
+        if c.days_late > 0:
+            return _light(check, Colour.GREEN, fact(f"light.{check}.{done}_late", **{done: c.done}, planned=c.planned,
+                                                    days=c.days_late))
+        return _light(check, Colour.GREEN, fact(f"light.{check}.{done}", **{done: c.done}, planned=c.planned))
+    if c.days_late <= 0:
+        return _light(check, Colour.GREEN, fact(f"light.{check}.not_due", planned=c.planned))
+    return _light(check, _by_days(c.days_late, rule), fact(f"light.{check}.overdue", planned=c.planned, as_of=as_of,
+                                                           days=c.days_late))
+
+
 # ─── the checks ──────────────────────────────────────────────────────────────────────────
 
 
@@ -108,17 +121,8 @@ def start_light(p: Project, as_of: date, rules: RulesFile) -> Light:
         return _na("start", fact("light.start.no_plan", library=p.library.value))
     if impl is None and not (rule.include_reserve and p.library == Library.RESERVE):
         return _na("start", fact("light.not_judged", library=p.library.value, check=CHECKS["start"]))
-    ps = res.planned_start
-    started = by(impl.actual_start, as_of) if impl else None
-    if started is not None:
-        delay = (started - ps).days
-        if delay > 0:
-            return _light("start", Colour.GREEN, fact("light.start.started_late", started=started, planned=ps, days=delay))
-        return _light("start", Colour.GREEN, fact("light.start.started", started=started, planned=ps))
-    days = (as_of - ps).days
-    if days <= 0:
-        return _light("start", Colour.GREEN, fact("light.start.not_due", planned=ps))
-    return _light("start", _by_days(days, rule), fact("light.start.overdue", planned=ps, as_of=as_of, days=days))
+    c = date_check(res.planned_start, impl.actual_start if impl else None, as_of)
+    return _dated("start", c, as_of, rule, "started")
 
 
 def expected_progress(p: Project, as_of: date) -> Decimal:
@@ -171,17 +175,7 @@ def completion_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     impl, res = p.implementation, p.reserve
     if impl is None or res is None:
         return _na("completion", fact("light.not_judged", library=p.library.value, check=CHECKS["completion"]))
-    pc = res.planned_completion
-    done = completion_date(p, as_of)
-    if done is not None:
-        delay = (done - pc).days
-        if delay > 0:
-            return _light("completion", Colour.GREEN, fact("light.completion.done_late", done=done, planned=pc, days=delay))
-        return _light("completion", Colour.GREEN, fact("light.completion.done", done=done, planned=pc))
-    days = (as_of - pc).days
-    if days <= 0:
-        return _light("completion", Colour.GREEN, fact("light.completion.not_due", planned=pc))
-    return _light("completion", _by_days(days, rule), fact("light.completion.overdue", planned=pc, as_of=as_of, days=days))
+    return _dated("completion", date_check(res.planned_completion, completion_date(p, as_of), as_of), as_of, rule, "done")
 
 
 def funds_light(p: Project, as_of: date, rules: RulesFile) -> Light:
