@@ -128,3 +128,19 @@ def test_invalid_rules_are_located(tmp_path: Path):
     with pytest.raises(DataError) as e:
         load_rules(tmp_path)
     assert "不能大于" in e.value.problems[0].message
+
+
+def test_rules_name_exactly_the_scored_indicators():
+    """The district's rules (targets, weights per dimension) and the analysis's indicators are one list:
+    every scored indicator has a target and a weight in its dimension, and the rules name no other."""
+    from wenshu.analysis.indicators import keys_of
+    from wenshu.models.rules import RulesFile
+
+    r = RulesFile()
+    scored = [k for k, s in SPECS.items() if s.dimension in ("效率", "效能", "效益")]
+    assert set(r.indicators.targets.model_dump()) == set(scored)
+    w = r.scoring.weights
+    for dim, attr in (("效率", "efficiency"), ("效能", "effectiveness"), ("效益", "benefit")):
+        assert list(getattr(w, attr).model_dump()) == keys_of(dim), dim
+        for k in keys_of(dim):
+            assert type(getattr(w, attr)).model_fields[k].title == SPECS[k].name

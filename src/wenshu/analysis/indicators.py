@@ -101,6 +101,12 @@ SPECS: dict[str, IndicatorSpec] = {s.key: s for s in [
                   "亩均营收 = 年度营业收入（万元） ÷ 总用地面积（亩）（汇总为营收合计 ÷ 用地合计）"),
 ]}
 
+def keys_of(dimension: str, investment_type: str = "全部") -> list[str]:
+    """The indicators of a dimension (效率 / 效能 / 效益) that apply to an investment type, in order."""
+    return [k for k, s in SPECS.items() if s.dimension == dimension
+            and (investment_type == "全部" or s.applies_to in ("全部", investment_type))]
+
+
 #: Indicators whose numerator counts a subset of what the denominator counts: always 0–100%.
 COUNT_RATES = frozenset({
     "appraisal_on_time", "on_time_start", "on_time_completion", "liangsuan_on_time",

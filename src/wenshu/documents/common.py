@@ -14,21 +14,20 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from wenshu.analysis.indicators import Indicator
+from wenshu.analysis.indicators import Indicator, keys_of
 from wenshu.analysis.lights import ProjectLights
 from wenshu.analysis.scoring import ScoreResult
 from wenshu.documents.base import Ctx
-from wenshu.models.district import DeptRole, DistrictFile
+from wenshu.models.district import DeptRole, DistrictFile, InvestmentType
 from wenshu.models.rules import RulesFile
 from wenshu.official import fmt
 from wenshu.wording import Wording
 
-# Indicator keys of each dimension, in the order reports discuss them.
-EFFICIENCY = ["appraisal_on_time", "on_time_start", "on_time_completion", "investment_completion", "funds_in_place",
-              "liangsuan_on_time"]
-EFFECTIVENESS_GOV = ["function_standard", "supply_utilisation"]
-EFFECTIVENESS_SOCIAL = ["function_standard", "capacity_utilisation"]
-BENEFIT_SOCIAL = ["carbon_standard", "tax_per_mu", "revenue_per_mu"]
+# Indicator keys of each dimension, in the order reports discuss them (the analysis's SPECS order).
+EFFICIENCY = keys_of("效率")
+EFFECTIVENESS_GOV = keys_of("效能", InvestmentType.GOVERNMENT.value)
+EFFECTIVENESS_SOCIAL = keys_of("效能", InvestmentType.SOCIAL.value)
+BENEFIT_SOCIAL = keys_of("效益", InvestmentType.SOCIAL.value)
 
 
 class BasisCtx(Ctx):
