@@ -13,7 +13,8 @@ from wenshu.analysis.indicators import SPECS, Indicator
 from wenshu.analysis.scoring import grade_of, indicator_score, score
 from wenshu.errors import DataError
 from wenshu.models.evaluation import ExtraIndicator
-from wenshu.models.rules import RulesFile, default_rules_text, load_rules
+from wenshu.data.settings import default_rules_text, load_rules
+from wenshu.models.rules import RulesFile
 from wenshu.loading import load_yaml_text
 
 

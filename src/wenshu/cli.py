@@ -93,7 +93,7 @@ def analyze_cmd(data: Path, as_of: str | None, as_json: bool) -> None:
     from wenshu.analysis_output import format_text, to_json
     from wenshu.errors import DataError
     from wenshu.pipeline import Pipeline
-    from wenshu.wording import load_wording
+    from wenshu.data.settings import load_wording
 
     day = parse_date(as_of) or dt.date.today()
     # --json lists every project's whole analysis: collected as the projects pass.

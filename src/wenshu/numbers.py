@@ -237,7 +237,8 @@ def build_register(ds) -> Register:
 
 def _rules(ds):
     from wenshu.errors import DataError
-    from wenshu.models.rules import RulesFile, load_rules
+    from wenshu.data.settings import load_rules
+    from wenshu.models.rules import RulesFile
 
     try:
         return load_rules(ds.root)

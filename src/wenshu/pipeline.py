@@ -70,7 +70,7 @@ class Pipeline:
         """Read every file but the project files, and get the analysis ready for every day the
         planned documents state figures for. Raises ``DataError`` for an invalid rules.yaml."""
         from wenshu.analysis.workdays import WorkdayCalendar
-        from wenshu.models.rules import find_rules_file, load_rules
+        from wenshu.data.settings import find_rules_file, load_rules
 
         ds = self.ds = self.loader.open()
         if self.want_analysis:

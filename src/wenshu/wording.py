@@ -13,11 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 
 from wenshu.analysis.facts import Amount, Fact, Number, Percent, Points, Score, YearMonth
-from wenshu.errors import DataError, Problem
-from wenshu.models.wording import WORDING_FILE_NAMES, WordingFile, default_specs
+from wenshu.models.wording import default_specs
 from wenshu.official import fmt
 
 
@@ -92,54 +90,6 @@ def format_value(w: Wording, v: Any) -> str:
         sep = "；" if v and all(isinstance(x, Fact) for x in v) else "、"
         return fmt.join_cn([format_value(w, x) for x in v], sep=sep)
     raise TypeError(f"cannot word a {type(v).__name__}")
-
-
-def find_wording_file(data_dir: Path | str | None) -> Path | None:
-    if data_dir is None:
-        return None
-    d = Path(data_dir)
-    if d.is_file():
-        d = d.parent
-    for name in WORDING_FILE_NAMES:
-        if (d / name).is_file():
-            return d / name
-    return None
-
-
-_CACHE: dict[tuple, Wording] = {}
-
-
-def load_wording(data_dir: Path | str | None = None) -> Wording:
-    """The defaults with the data folder's ``wording.yaml`` (if any) over them.
-
-    Raises ``DataError`` with located Chinese problems for an invalid file.
-    """
-    path = find_wording_file(data_dir)
-    if path is None:
-        return Wording()
-    st = path.stat()
-    key = (path.resolve(), st.st_mtime_ns, st.st_size)
-    cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    from wenshu.loading import load_yaml
-    from wenshu.validation import problems_from_validation
-
-    loaded = load_yaml(path, display=path.as_posix())
-    if not isinstance(loaded.data, dict):
-        raise DataError(Problem(code="data.not-mapping", message="措辞文件顶层应为键值对（以 kind: wording 开头）。",
-                                file=path.as_posix()))
-    try:
-        model = WordingFile.model_validate(loaded.data)
-    except ValidationError as e:
-        raise DataError(problems_from_validation(
-            e, WordingFile, path.as_posix(), loaded.locate,
-            lambda loc: loaded.key_positions.get(loc, loaded.locate(loc)),
-        )) from None
-    w = Wording(model.overrides(), source=path.as_posix())
-    _CACHE.clear()
-    _CACHE[key] = w
-    return w
 
 
 GROUPS = {

@@ -98,17 +98,18 @@ def _by_days(days: int, rule: DaysLateLight) -> Colour:
     return Colour.GREEN
 
 
-def _dated(check: str, c: DateCheck, as_of: date, rule: DaysLateLight, done: str) -> Light:
-    """开工 / 竣工 against the plan: green once done (late or not), by days overdue while not done."""
+def _dated(check: str, c: DateCheck, as_of: date, rule: DaysLateLight, keys: tuple[str, str, str, str], done: str) -> Light:
+    """开工 / 竣工 against the plan: green once done (late or not), by days overdue while not done.
+    ``keys``: the wording keys for done on time, done late, not yet due, overdue; ``done``: the
+    name of the actual date in them."""
+    on_time, late, not_due, overdue = keys
     if c.done is not None:
         if c.days_late > 0:
-            return _light(check, Colour.GREEN, fact(f"light.{check}.{done}_late", **{done: c.done}, planned=c.planned,
-                                                    days=c.days_late))
-        return _light(check, Colour.GREEN, fact(f"light.{check}.{done}", **{done: c.done}, planned=c.planned))
+            return _light(check, Colour.GREEN, fact(late, **{done: c.done}, planned=c.planned, days=c.days_late))
+        return _light(check, Colour.GREEN, fact(on_time, **{done: c.done}, planned=c.planned))
     if c.days_late <= 0:
-        return _light(check, Colour.GREEN, fact(f"light.{check}.not_due", planned=c.planned))
-    return _light(check, _by_days(c.days_late, rule), fact(f"light.{check}.overdue", planned=c.planned, as_of=as_of,
-                                                           days=c.days_late))
+        return _light(check, Colour.GREEN, fact(not_due, planned=c.planned))
+    return _light(check, _by_days(c.days_late, rule), fact(overdue, planned=c.planned, as_of=as_of, days=c.days_late))
 
 
 # ─── the checks ──────────────────────────────────────────────────────────────────────────
@@ -122,7 +123,8 @@ def start_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     if impl is None and not (rule.include_reserve and p.library == Library.RESERVE):
         return _na("start", fact("light.not_judged", library=p.library.value, check=CHECKS["start"]))
     c = date_check(res.planned_start, impl.actual_start if impl else None, as_of)
-    return _dated("start", c, as_of, rule, "started")
+    return _dated("start", c, as_of, rule, ("light.start.started", "light.start.started_late", "light.start.not_due",
+                                            "light.start.overdue"), "started")
 
 
 def expected_progress(p: Project, as_of: date) -> Decimal:
@@ -175,7 +177,9 @@ def completion_light(p: Project, as_of: date, rules: RulesFile) -> Light:
     impl, res = p.implementation, p.reserve
     if impl is None or res is None:
         return _na("completion", fact("light.not_judged", library=p.library.value, check=CHECKS["completion"]))
-    return _dated("completion", date_check(res.planned_completion, completion_date(p, as_of), as_of), as_of, rule, "done")
+    c = date_check(res.planned_completion, completion_date(p, as_of), as_of)
+    return _dated("completion", c, as_of, rule, ("light.completion.done", "light.completion.done_late",
+                                                 "light.completion.not_due", "light.completion.overdue"), "done")
 
 
 def funds_light(p: Project, as_of: date, rules: RulesFile) -> Light:

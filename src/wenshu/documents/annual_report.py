@@ -30,7 +30,7 @@ from wenshu.models.district import DeptRole, InvestmentType
 COMMITTEE_DEFAULT = "投资管理委员会"
 from wenshu.official import fmt
 from wenshu.official.titles import title_lines, title_words
-from wenshu.wording import load_wording
+from wenshu.data.settings import load_wording
 
 
 class LibRow(Ctx):

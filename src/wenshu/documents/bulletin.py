@@ -15,7 +15,7 @@ from wenshu.documents.common import BasisCtx, basis_ctx
 from wenshu.numbers import bulletin_title, seq_of
 from wenshu.official import fmt
 from wenshu.official.titles import title_lines, title_words
-from wenshu.wording import load_wording
+from wenshu.data.settings import load_wording
 
 
 class UnitFacts(Ctx):

@@ -29,7 +29,7 @@ from wenshu.documents.common import (
 from wenshu.models.district import InvestmentType
 from wenshu.official import fmt
 from wenshu.official.titles import title_lines, title_words
-from wenshu.wording import load_wording
+from wenshu.data.settings import load_wording
 
 LIGHT_ORDER = ("红灯", "黄灯", "绿灯", "不适用")
 GRADE_ORDER = ("优", "良", "中", "差")

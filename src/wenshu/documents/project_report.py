@@ -32,7 +32,8 @@ from wenshu.documents.common import (
 )
 from wenshu.official import fmt
 from wenshu.official.titles import title_lines, title_words
-from wenshu.wording import Wording, load_wording
+from wenshu.data.settings import load_wording
+from wenshu.wording import Wording
 
 
 class ProjectFacts(Ctx):

@@ -7,7 +7,7 @@ from pydantic import Field
 from wenshu.documents.base import Ctx, DocJob, DocumentKind, TaskTable, register, task_table
 from wenshu.models.district import DeptRole
 from wenshu.official.titles import title_lines, title_words
-from wenshu.wording import load_wording
+from wenshu.data.settings import load_wording
 
 
 class TaskListContext(Ctx):

@@ -14,17 +14,13 @@ file over the shipped defaults: mappings merge key by key, lists and scalars rep
 from __future__ import annotations
 
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from wenshu.models.base import WenshuModel
 
-RULES_FILE_NAMES = ("rules.yaml", "rules.yml")
-DEFAULT_RULES_RESOURCE = "rules_default.yaml"
 
 
 
@@ -278,55 +274,3 @@ def deep_merge(base: dict, override: dict) -> dict:
         else:
             out[k] = v
     return out
-
-
-def default_rules_text() -> str:
-    """The shipped ``rules_default.yaml`` (package data of ``wenshu.analysis``)."""
-    return resources.files("wenshu.analysis").joinpath(DEFAULT_RULES_RESOURCE).read_text(encoding="utf-8")
-
-
-def _validate(data: Any, display: str, loaded) -> RulesFile:
-    from wenshu.errors import DataError, Problem
-    from wenshu.validation import problems_from_validation
-
-    if not isinstance(data, dict):
-        raise DataError(Problem(code="data.not-mapping", message="规则文件顶层应为键值对（以 kind: rules 开头）。", file=display))
-    try:
-        return RulesFile.model_validate(data)
-    except ValidationError as e:
-        raise DataError(problems_from_validation(
-            e, RulesFile, display, loaded.locate,
-            lambda loc: loaded.key_positions.get(loc, loaded.locate(loc)),
-        )) from None
-
-
-def find_rules_file(data_dir: Path | str | None) -> Path | None:
-    if data_dir is None:
-        return None
-    d = Path(data_dir)
-    if d.is_file():
-        d = d.parent
-    for name in RULES_FILE_NAMES:
-        if (d / name).is_file():
-            return d / name
-    return None
-
-
-def load_rules(data_dir: Path | str | None = None) -> RulesFile:
-    """The shipped defaults, with ``rules.yaml`` of ``data_dir`` (if present) merged over them.
-
-    A district lists only what it changes; mappings merge key by key, lists and scalars replace.
-    The district file is first validated on its own (so errors point at its lines), then merged.
-    Raises ``DataError`` (with located Chinese problems) for an invalid file.
-    """
-    from wenshu.loading import load_yaml, load_yaml_text
-
-    base_loaded = load_yaml_text(default_rules_text(), display=f"wenshu/analysis/{DEFAULT_RULES_RESOURCE}")
-    base = base_loaded.data or {}
-    _validate(base, f"wenshu/analysis/{DEFAULT_RULES_RESOURCE}", base_loaded)
-    path = find_rules_file(data_dir)
-    if path is None:
-        return RulesFile.model_validate(base)
-    loaded = load_yaml(path, display=path.as_posix())
-    _validate(loaded.data, path.as_posix(), loaded)
-    return _validate(deep_merge(base, loaded.data), path.as_posix(), loaded)
