@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from wenshu.atomic import atomic_write
 from wenshu.engine.docx_zip import write_zip
 from wenshu.errors import DataError, Problem, UsageError
 from wenshu.models import FILE_KINDS
@@ -565,15 +564,7 @@ def _save(wb: Workbook, out: Path) -> None:
                 text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{FIXED_STAMP}\g<3>", text)
                 data = text.encode("utf-8")
             entries.append((info.filename, data))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write_zip(fh, entries, level=6)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(out, lambda fh: write_zip(fh, entries, level=6), force=True)
 
 
 # --------------------------------------------------------------------------------------------
