@@ -78,7 +78,7 @@ from wenshu.pdf.pdfbytes import (
 from wenshu.pdf.processes import group_pids, kill_group, start_time, sweep_stale_folders
 from wenshu.pdf.worker import JobFailed, Worker
 
-# Names other modules import from here (wenshu.batch, wenshu.pdf.doctor, bench/, tests).
+# Names other code imports from here (wenshu.batch, bench/, tests): they now live in office, pdfbytes, processes.
 __all__ = [
     "INSTALL_HINT", "UNO_HINT", "LibreOfficeMissing", "PdfPool", "PdfResult", "count_pages", "docx_date",
     "find_soffice", "find_uno_python", "fonts_conf_text", "group_pids", "kill_group", "make_reproducible",
