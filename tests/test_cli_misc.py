@@ -72,6 +72,8 @@ def test_wheel_ships_templates_schemas_and_defaults(tmp_path):
         assert f"wenshu/_bundled/templates/{kind}.docx" in names
     assert "wenshu/_bundled/schemas/projects.schema.json" in names
     assert "wenshu/analysis/rules_default.yaml" in names
+    # the PDF pool's stand-alone scripts, run by path from a copy (wenshu.pdf.pool._script)
+    assert {"wenshu/pdf/uno_helper.py", "wenshu/pdf/reaper.py", "wenshu/pdf/fonts.conf"} <= names
     # Installed without the source tree, it finds its own templates and renders.
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True)

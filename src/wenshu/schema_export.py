@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from wenshu.atomic import atomic_write
 from wenshu.models import FILE_KINDS
 
 
@@ -33,8 +34,6 @@ def write_schemas(out: Path) -> list[Path]:
     for kind, fk in FILE_KINDS.items():
         target = out / fk.schema_file
         text = render_schema(kind)
-        tmp = target.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        atomic_write(target, text.encode("utf-8"), force=True)
         written.append(target)
     return written

@@ -2,17 +2,16 @@
 
 Same parts in, same bytes out: entries keep the template's order with ``[Content_Types].xml`` first,
 every entry carries the DOS epoch 1980-01-01 00:00 (what Word itself writes), fixed permissions and a
-fixed compression level. The file is written beside its target under a temporary name and renamed
-into place, so a crash or Ctrl-C never leaves a half-written .docx.
+fixed compression level. Files are written through :func:`wenshu.atomic.atomic_write` (a temporary
+name beside the target, renamed into place), so a crash or Ctrl-C never leaves a half-written .docx.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 import struct
 import zlib
-from pathlib import Path
+
+from wenshu.atomic import atomic_write  # noqa: F401 - moved there; imported from here by older code
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 6
@@ -83,27 +82,3 @@ def write_zip(fileobj, entries: list[tuple[str, bytes | PreparedEntry]], level: 
     cd = b"".join(central)
     out.write(cd)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
-
-
-def atomic_write(target: Path, writer, *, force: bool = False) -> None:
-    """Call ``writer(fileobj)`` on a temporary file beside ``target`` and rename it into place.
-
-    Raises FileExistsError when ``target`` exists and ``force`` is false.
-    """
-    target = Path(target)
-    if target.exists() and not force:
-        raise FileExistsError(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            writer(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

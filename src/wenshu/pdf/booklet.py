@@ -18,10 +18,10 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wenshu.atomic import atomic_write
 from wenshu.errors import Problem, RenderError
 
 
@@ -292,14 +292,7 @@ def make_booklet(title: str, items: list[tuple], out: Path, *, pool=None, sort: 
             writer.page_mode = "/UseOutlines"
             ident = ByteStringObject(digest.digest()[:16])
             writer._ID = ArrayObject([ident, ident])  # noqa: SLF001 - reproducible /ID
-            out.parent.mkdir(parents=True, exist_ok=True)
-            part = out.parent / f".{out.name}.{uuid.uuid4().hex[:12]}.part"
-            try:
-                with open(part, "wb") as f:
-                    writer.write(f)
-                os.replace(part, out)
-            finally:
-                part.unlink(missing_ok=True)
+            atomic_write(out, writer.write, force=True)
             return BookletResult(out, len(writer.pages), contents_pages, entries)
     finally:
         if own_pool:

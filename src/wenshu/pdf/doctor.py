@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from wenshu.pdf.pool import (
+from wenshu.pdf.office import (
     INSTALL_HINT,
     UNO_HINT,
     find_soffice,

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from wenshu.atomic import atomic_write
 from wenshu.official import gbt9704 as gb
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -506,7 +507,7 @@ def check_and_correct(pool, docx: Path, pdf: Path, work: Path | None = None):
             break
         extra = _blank_footer_parts(zipfile.ZipFile(io.BytesIO(data))) if any("不编页码" in d for d in done) else None
         data = _rewrite(data, root, extra)
-        _atomic_replace(target, data)
+        atomic_write(target, data, force=True)
         report.corrections += done
         report.docx_changed = True
         res = pool.convert(target, pdf)
@@ -539,18 +540,6 @@ def problems(m: Measurement, facts: DocxFacts) -> list[str]:
     if m.lone_note_pages:
         out.append(f"第{m.lone_note_pages[0]}页只有附注")
     return out
-
-
-def _atomic_replace(path: Path, data: bytes) -> None:
-    import os
-    import uuid
-
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:12]}.part"
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def convert_many(pool, pairs, progress=None):

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from wenshu.atomic import current_umask
 from wenshu.errors import DataError, Problem, UsageError
 from wenshu.models.appraisal import AppraisalKind
 from wenshu.models.district import DeptRole, DistrictFile, InvestmentType
@@ -323,9 +324,7 @@ def init_folder(target: Path, options: InitOptions) -> list[str]:
         errors = [p for p in ds.problems if p.severity == "error"]
         if errors:
             raise DataError(errors)
-        m = os.umask(0)
-        os.umask(m)
-        os.chmod(tmp, 0o777 & ~m)
+        os.chmod(tmp, 0o777 & ~current_umask())
         if target.exists():
             target.rmdir()
         os.rename(tmp, target)
