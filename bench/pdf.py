@@ -32,7 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from wenshu.pdf.pool import PdfPool, find_soffice, kill_group, write_fontconfig  # noqa: E402
+from wenshu.pdf.office import find_soffice, write_fontconfig  # noqa: E402
+from wenshu.pdf.pool import PdfPool  # noqa: E402
+from wenshu.pdf.processes import kill_group  # noqa: E402
 
 
 def render_examples(out: Path) -> tuple[Path, Path]:

@@ -21,14 +21,10 @@ import pytest
 import lo
 from click.testing import CliRunner
 
-from wenshu.pdf.pool import (
-    LibreOfficeMissing,
-    PdfPool,
-    PdfResult,
-    find_soffice,
-    group_pids,
-    make_reproducible,
-)
+from wenshu.pdf.office import LibreOfficeMissing, find_soffice
+from wenshu.pdf.pdfbytes import make_reproducible
+from wenshu.pdf.pool import PdfPool, PdfResult
+from wenshu.pdf.processes import group_pids
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_examples"

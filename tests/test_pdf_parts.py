@@ -69,11 +69,9 @@ def test_page_count_of_what_pypdf_writes():
     assert page_count(buf.getvalue()) == 5
 
 
-def test_the_old_names_count_the_same_way(tmp_path):
-    from wenshu.pdf.pool import count_pages, page_count_bytes  # what wenshu.batch imports
-
+def test_a_pdf_file_counts_like_its_bytes(tmp_path):
     (tmp_path / "a.pdf").write_bytes(flat_pdf(2))
-    assert page_count_bytes(flat_pdf(2)) == count_pages(tmp_path / "a.pdf") == 2
+    assert page_count(flat_pdf(2)) == page_count(tmp_path / "a.pdf") == 2
 
 
 def test_reproducible_bytes_rewrites_id_checksum_and_dates_in_place():

@@ -479,7 +479,7 @@ kind: register
 
 
 def _write(target: Path, entries: list[RegisterEntry]) -> None:
-    from wenshu.engine.docx_zip import atomic_write
+    from wenshu.atomic import atomic_write
 
     entries = sorted(entries, key=lambda e: (e.organ, e.year, e.seq, e.source or "", e.field or ""))
     lines = [HEADER.rstrip("\n"), "entries:" if entries else "entries: []"]

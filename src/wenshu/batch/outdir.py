@@ -138,7 +138,7 @@ class Journal:
 
     def compact(self, spool) -> None:
         """Rewrite the journal with the last line of every path whose file is still there."""
-        from wenshu.engine.docx_zip import atomic_write
+        from wenshu.atomic import atomic_write
 
         last = spool.map("journal.compact")
         for e in _journal_lines(self.path):
@@ -305,7 +305,7 @@ def _clean_leftovers(out: Path, state: Path) -> None:
     manifest or booklet, LibreOffice lock files. Called under the lock."""
     shutil.rmtree(state / "tmp", ignore_errors=True)
     (state / "tmp").mkdir(parents=True, exist_ok=True)
-    from wenshu.pdf.pool import sweep_stale_folders
+    from wenshu.pdf.processes import sweep_stale_folders
 
     sweep_stale_folders()  # LibreOffice temp folders of dead batches (/tmp/wenshu-pdf-*)
     for pattern in (".manifest.*.part", "*/.*.part", "*/*/.*.part", "*/*/.~lock.*#"):

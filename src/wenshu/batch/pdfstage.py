@@ -25,7 +25,9 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
     """
     from wenshu.pdf import layout_pass
     from wenshu.pdf.booklet import make_booklet
-    from wenshu.pdf.pool import LibreOfficeMissing, PdfPool, page_count_bytes
+    from wenshu.pdf.office import LibreOfficeMissing
+    from wenshu.pdf.pdfbytes import page_count
+    from wenshu.pdf.pool import PdfPool
 
     out = opts.out_dir.absolute()  # the pool reports absolute paths
     tmp_dir = (state / "tmp").absolute()
@@ -96,11 +98,7 @@ def pdf_stage(opts: BatchOptions, result: BatchResult, *, journal: Journal, plac
             if pdf.is_file() and e and not e.get("gone") and e.get("docx_sha256") == o.sha256:
                 data = pdf.read_bytes()
                 if not e.get("sha256") or e["sha256"] == hashlib.sha256(data).hexdigest():
-                    o.pages = page_count_bytes(data)
-                    if o.pages is None:
-                        from wenshu.pdf.pool import count_pages
-
-                        o.pages = count_pages(pdf)
+                    o.pages = page_count(data)
                     # the layout measured when the PDF was made (older journals: measured again now)
                     o.layout = e.get("layout") or layout_pass.verify(out / o.path, pdf).summary
                     log.set_pdf(o)

@@ -29,7 +29,7 @@ def write_manifest(out: Path, result: BatchResult) -> None:
     Both are streamed row by row from the spool (the same bytes ``json.dumps(doc, indent=2)`` of
     the whole manifest would give), so a batch of any size writes them without holding them.
     """
-    from wenshu.engine.docx_zip import atomic_write
+    from wenshu.atomic import atomic_write
 
     log = result.outputs
     booklets = sorted(result.booklets, key=lambda b: b["path"])

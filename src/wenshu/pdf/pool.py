@@ -58,44 +58,20 @@ from wenshu.atomic import atomic_write
 from wenshu.errors import Problem, RenderError
 from wenshu.pdf.office import (
     INSTALL_HINT,
-    UNO_HINT,
     LibreOfficeMissing,
     clean_python_env,
     find_soffice,
     find_uno_python,
-    fonts_conf_text,
-    soffice_version,
     write_fontconfig,
 )
 from wenshu.pdf.pdfbytes import (
     docx_date,
-    make_reproducible,
-    normalize_type1_ids,
     page_count,
     reproducible_bytes,
     rewrite_with_pypdf,
 )
 from wenshu.pdf.processes import group_pids, kill_group, start_time, sweep_stale_folders
 from wenshu.pdf.worker import JobFailed, Worker
-
-# Names other code imports from here (wenshu.batch, bench/, tests): they now live in office, pdfbytes, processes.
-__all__ = [
-    "INSTALL_HINT", "UNO_HINT", "LibreOfficeMissing", "PdfPool", "PdfResult", "count_pages", "docx_date",
-    "find_soffice", "find_uno_python", "fonts_conf_text", "group_pids", "kill_group", "make_reproducible",
-    "normalize_type1_ids", "page_count", "page_count_bytes", "reproducible_bytes", "soffice_version",
-    "sweep_stale_folders", "write_fontconfig",
-]
-
-
-def page_count_bytes(data: bytes) -> int:
-    """Older name of :func:`wenshu.pdf.pdfbytes.page_count` (``wenshu.batch`` uses it)."""
-    return page_count(data)
-
-
-def count_pages(pdf: Path) -> int:
-    """Older name of :func:`wenshu.pdf.pdfbytes.page_count` for a file (``wenshu.batch`` uses it)."""
-    return page_count(Path(pdf))
-
 
 @dataclass
 class PdfResult:
