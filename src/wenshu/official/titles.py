@@ -163,9 +163,12 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
             ideal = total / k
             cost = sum((w - ideal) ** 2 for w in widths) / k
             cost += sum(points[j] for j in cut)
+            extra = 25.0 * (k - lines_min)  # one more line only to avoid a bad break
+            if best is not None and cost + extra >= best[0]:
+                continue  # cannot win whatever its shape (the shape only adds)
             if not _shape_ok(widths):
                 cost += 30.0
-            cost += 25.0 * (k - lines_min)  # one more line only to avoid a bad break
+            cost += extra
             if best is None or cost < best[0]:
                 best = (cost, cut)
         if best is not None and best[0] < 25.0:
