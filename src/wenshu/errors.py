@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wenshu.problem_codes import CodeInfo, lookup
+
 Severity = Literal["error", "warning"]
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告"}
@@ -34,6 +36,11 @@ class Problem:
     found: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+
+    @property
+    def info(self) -> CodeInfo | None:
+        """This code's entry in the registry (wenshu.problem_codes): explanation and fix, or None."""
+        return lookup(self.code)
 
     def location(self, where: str | None = None) -> str:
         # A problem with the command line itself (an option value) has no file: say so.
