@@ -117,3 +117,25 @@ def test_problem_knows_its_registry_entry():
     assert Problem(code="no.such-code", message="x").info is None
     # the registry never changes what a user reads
     assert "提示" not in p.format() and p.info.fix not in p.format()
+
+
+# ─── one rendering of a Problem ──────────────────────────────────────────────────────────────
+
+
+def test_render_problem_terminal_and_comment():
+    from wenshu.errors import render_problem
+
+    p = Problem(code="tpl.unknown-field", message="模板引用了不存在的字段“nmae”。", file="notice.docx",
+                field_path="正文 第3段", found="【{{ p.nmae }}】", hint="见 wenshu template fields。")
+    assert p.format() == "\n".join(render_problem(p)) == (
+        "notice.docx：错误 [tpl.unknown-field]\n  位置：正文 第3段\n  模板引用了不存在的字段“nmae”。\n"
+        "  实际：【{{ p.nmae }}】\n  提示：见 wenshu template fields。")
+    assert render_problem(p, comment=True) == [
+        "【错误】tpl.unknown-field", "模板引用了不存在的字段“nmae”。", "位置：正文 第3段", "实际：【{{ p.nmae }}】",
+        "提示：见 wenshu template fields。"]
+    assert "位置：正文 第3段" not in render_problem(p, comment=True, with_location=False)
+    data = Problem(code="model.missing", message="缺少必填字段。", file="p.yaml", line=12, column=5,
+                   field_path="projects[3].name", field_title="项目 › 项目名称", expected="", severity="warning")
+    assert data.format() == ("p.yaml，第12行，第5列：警告 [model.missing]\n  字段：项目 › 项目名称（projects[3].name）\n"
+                             "  缺少必填字段。\n  期望：")
+    assert Problem(code="usage.exists", message="已存在。").format() == "命令行：错误 [usage.exists]\n  已存在。"

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from wenshu.engine.docx_zip import atomic_write, write_zip
-from wenshu.errors import Problem, SEVERITY_LABEL, UsageError
+from wenshu.errors import Problem, UsageError, render_problem
 from wenshu.tplcheck.check import ANNOTATION_AUTHOR
 from wenshu.tplcheck.ooxml import W, locate, paragraphs, q
 
@@ -31,19 +31,6 @@ COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 PKG_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-
-
-def comment_lines(p: Problem, with_location: bool) -> list[str]:
-    lines = [f"【{SEVERITY_LABEL[p.severity]}】{p.code}", p.message]
-    if with_location and p.field_path:
-        lines.append(f"位置：{p.field_path}")
-    if p.expected is not None:
-        lines.append(f"期望：{p.expected}")
-    if p.found is not None:
-        lines.append(f"实际：{p.found}")
-    if p.hint:
-        lines.append(f"提示：{p.hint}")
-    return lines
 
 
 def _comment(cid: int, lines: list[str]) -> etree._Element:
@@ -106,7 +93,7 @@ def annotate(path: Path, problems: list[Problem], out: Path) -> Path:
         target, in_place = paras[0], False
         if loc is not None and loc.label == "正文" and loc.index and loc.index <= len(paras):
             target, in_place = paras[loc.index - 1], True
-        comments.append(_comment(next_id, comment_lines(p, with_location=not in_place)))
+        comments.append(_comment(next_id, render_problem(p, comment=True, with_location=not in_place)))
         _anchor(target.el, next_id)
         next_id += 1
 
