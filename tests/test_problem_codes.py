@@ -126,7 +126,8 @@ def test_render_problem_terminal_and_comment():
     from wenshu.errors import render_problem
 
     p = Problem(code="tpl.unknown-field", message="模板引用了不存在的字段“nmae”。", file="notice.docx",
-                field_path="正文 第3段", found="【{{ p.nmae }}】", hint="见 wenshu template fields。")
+                field_path="正文 第3段", found="【{{ p.nmae }}】", hint="见 wenshu template fields。",
+                part="word/document.xml", paragraph=3, context="【{{ p.nmae }}】")
     assert p.format() == "\n".join(render_problem(p)) == (
         "notice.docx：错误 [tpl.unknown-field]\n  位置：正文 第3段\n  模板引用了不存在的字段“nmae”。\n"
         "  实际：【{{ p.nmae }}】\n  提示：见 wenshu template fields。")

@@ -23,7 +23,12 @@ class Problem:
     """One located problem, in Chinese, for a person to fix.
 
     ``code`` is a stable id (``yaml.duplicate-key``, ``model.missing`` ...) so tests and scripts can
-    match on it without parsing the message; every code is registered in ``wenshu.problem_codes``.    """
+    match on it without parsing the message; every code is registered in ``wenshu.problem_codes``.
+
+    A problem in a Word template is located by ``part``, ``paragraph`` and ``context`` (set by the
+    template checker and the engine); ``field_path`` holds the same place as the user reads it
+    ("正文 第12段（表格1 第2行第3列）"), so nothing needs to parse it back.
+    """
 
     code: str
     message: str
@@ -36,6 +41,9 @@ class Problem:
     found: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    part: str | None = None  # the .docx part of a template problem: "word/document.xml", "word/footer1.xml"
+    paragraph: int | None = None  # 1-based paragraph in that part, numbered as engine/paragraphs.py does
+    context: str | None = None  # that paragraph's text (the checker marks the offending tag with 【】)
 
     @property
     def info(self) -> CodeInfo | None:

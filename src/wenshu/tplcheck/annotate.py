@@ -21,7 +21,7 @@ from lxml import etree
 from wenshu.engine.docx_zip import atomic_write, write_zip
 from wenshu.errors import Problem, UsageError, render_problem
 from wenshu.tplcheck.check import ANNOTATION_AUTHOR
-from wenshu.tplcheck.ooxml import W, locate, paragraphs, q
+from wenshu.tplcheck.ooxml import W, paragraphs, q
 
 DOC = "word/document.xml"
 COMMENTS = "word/comments.xml"
@@ -89,10 +89,11 @@ def annotate(path: Path, problems: list[Problem], out: Path) -> Path:
             next_id = max(next_id, int(v) + 1)
 
     for p in problems:
-        loc = locate(p.field_path)
+        # A problem's own paragraph, from the fields the checker set (part, paragraph); Word allows
+        # comments in the body only.
         target, in_place = paras[0], False
-        if loc is not None and loc.label == "正文" and loc.index and loc.index <= len(paras):
-            target, in_place = paras[loc.index - 1], True
+        if p.part == DOC and p.paragraph and p.paragraph <= len(paras):
+            target, in_place = paras[p.paragraph - 1], True
         comments.append(_comment(next_id, render_problem(p, comment=True, with_location=not in_place)))
         _anchor(target.el, next_id)
         next_id += 1

@@ -111,17 +111,20 @@ class Checker:
     # ── reporting ──
     def add(self, code: str, message: str, para: Para | None = None, span: tuple[int, int] | None = None,
             *, hint: str | None = None, severity: str = "error", where: str | None = None,
-            field_title: str | None = None) -> None:
+            field_title: str | None = None, part: str | None = None) -> None:
+        """Report a problem at ``para`` (``span`` marked in its text), or at ``where`` (in ``part``)."""
         found = None
         if para is not None:
             found = mark(para.text, *(span or (None, None))) or None
+            part = para.part
         fp = where or (para.where if para is not None else None)
         key = (code, fp, found, None if code == "tpl.unsafe" else message)
         if key in self._seen:
             return
         self._seen.add(key)
         self.problems.append(Problem(code=code, message=message, file=self.label, field_path=fp,
-                                     field_title=field_title, found=found, hint=hint, severity=severity))  # type: ignore[arg-type]
+                                     field_title=field_title, found=found, hint=hint, severity=severity,  # type: ignore[arg-type]
+                                     part=part, paragraph=para.index if para is not None else None, context=found))
 
     # ── entry ──
     def run(self) -> list[Problem]:
@@ -142,7 +145,7 @@ class Checker:
                 try:
                     roots[name] = etree.fromstring(zf.read(name))
                 except etree.XMLSyntaxError as e:
-                    self.add("tpl.bad-xml", f"{part_label(name)} 的 XML 已损坏：{e}。", where=part_label(name),
+                    self.add("tpl.bad-xml", f"{part_label(name)} 的 XML 已损坏：{e}。", where=part_label(name), part=name,
                              hint="在 Word 中打开并重新保存；若 Word 也报错，请用备份。")
             for name, root in roots.items():
                 self.check_part(name, root)
@@ -179,7 +182,7 @@ class Checker:
             first = next((p for p in paras if p.el.find(f".//{q('ins')}") is not None
                           or p.el.find(f".//{q('del')}") is not None), None)
             self.add("tpl.tracked-changes", f"{part_label(name)}中有未接受的修订（修订模式下的增删）。",
-                     first, severity="warning",
+                     first, severity="warning", part=name,
                      hint="在 Word“审阅 → 接受 → 接受所有修订”，并关闭“修订”后再保存。")
         pending_unclosed: tuple[Para, int] | None = None
         for para in paras:
@@ -599,7 +602,7 @@ class Checker:
         except TemplateSyntaxError as e:
             para = res.paras[e.lineno - 1] if e.lineno and 0 < e.lineno <= len(res.paras) else None
             self.add("tpl.syntax", "标签语法错误：" + explain_syntax(e.message or str(e)), para,
-                     where=None if para else part_label(res.part))
+                     where=None if para else part_label(res.part), part=res.part)
             return
         model = REGISTRY[self.kind].context_model if self.kind else None
         for f in resolve(tree, model, self.env.filters, self.env.tests):
@@ -608,7 +611,7 @@ class Checker:
             if para is not None:
                 span = _find_in_tags(para, [t for t in res.tags if t.para is para], f.needle)
             self.add(f.code, f.message, para, span, hint=f.hint, severity=f.severity, field_title=f.field,
-                     where=None if para else part_label(res.part))
+                     where=None if para else part_label(res.part), part=res.part)
 
 
 def _ws_control(inner: str) -> str:
