@@ -203,7 +203,7 @@ def _explain(exc: BaseException) -> str:
         name = m.group(1) if m else msg
         return f"模板引用了不存在的字段“{name}”。请用 wenshu template fields 查看可用字段。"
     if isinstance(exc, TemplateSyntaxError):
-        from wenshu.tplcheck.check import explain_syntax
+        from wenshu.tplcheck.tags import explain_syntax
 
         return f"模板标签语法错误：{explain_syntax(exc.message or str(exc))}"
     return f"模板渲染失败：{_runtime_cn(exc)}"
