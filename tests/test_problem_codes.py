@@ -101,6 +101,14 @@ def test_problem_codes_doc_is_current():
     assert all(f"`{c}`" in text for c in CODES)
 
 
+def test_template_guide_explains_every_template_code():
+    """docs/模板编辑指南.md explains the template check's codes in more depth: it names every tpl.* and
+    layout.* code of the registry, and no other."""
+    guide = (ROOT / "docs" / "模板编辑指南.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:tpl|layout)\.[a-z-]+)`", guide))
+    assert named == {c for c in CODES if c.startswith(("tpl.", "layout."))}
+
+
 def test_problem_codes_main(tmp_path, capsys):
     page = tmp_path / "问题代码.md"
     assert main(["--check", str(page)]) == 1
