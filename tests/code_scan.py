@@ -84,7 +84,7 @@ class _Module:
             for child in ast.iter_child_nodes(node):
                 self.parent[child] = node
         self.imports: dict[str, tuple[str, str]] = {}  # local name -> (module rel path, name)
-        for node in tree.body:
+        for node in ast.walk(tree):  # module-level and function-local imports alike
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("wenshu"):
                 target = node.module.replace(".", "/").removeprefix("wenshu/")
                 for a in node.names:
