@@ -161,6 +161,8 @@ def test_render_error_names_the_paragraph_template_check_names(tmp_path):
         assert engine.field_path == checker[0].field_path, (engine.format(), checker[0].format())
         n = F.para_number(path, edit.new.strip("{} "))
         assert engine.field_path.startswith(f"正文 第{n}段")
+        assert (engine.part, engine.paragraph) == (checker[0].part, checker[0].paragraph) == ("word/document.xml", n)
+        assert engine.context == engine.found
         # the same template with its XML pretty-printed (newlines and indents between elements, as
         # some tools save it): same paragraph numbers
         pretty = tmp_path / f"pretty-{template}"
@@ -181,8 +183,8 @@ def test_template_that_does_not_compile_is_reported_as_template_check_reports_it
     path = F.copy_with(F.builtin("notice.docx"), tmp_path / "notice.docx", [F.UNCLOSED_FOR_NOTE, F.P_IF_NO_SPACE])
     with pytest.raises(TemplateError) as e:
         CompiledTemplate(path)
-    engine = [(p.code, p.field_path) for p in e.value.problems]
-    checker = [(p.code, p.field_path) for p in check_template(path) if p.severity == "error"]
+    engine = [(p.code, p.field_path, p.part, p.paragraph) for p in e.value.problems]
+    checker = [(p.code, p.field_path, p.part, p.paragraph) for p in check_template(path) if p.severity == "error"]
     assert engine == checker and len(engine) == 2
     text = "\n".join(p.format() for p in e.value.problems)
     assert not re.search(r"[A-Za-z]{4,} (of|end|template|expected)", text), text  # no Jinja English

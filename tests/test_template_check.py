@@ -167,6 +167,7 @@ def test_corpus(tmp_path, case):
     n = F.para_number(path, needle)
     assert p.field_path.startswith(f"正文 第{n}段"), p.format()
     assert "【" in p.found and "】" in p.found, p.format()
+    assert (p.part, p.paragraph, p.context) == ("word/document.xml", n, p.found)  # the place as data
     assert p.file == str(path)
     assert re.search(r"[\u4e00-\u9fff]", p.message)  # a Chinese explanation
     # one mistake, one error: no cascade of follow-up errors
@@ -177,7 +178,8 @@ def test_misspelt_field_suggests_the_right_one(tmp_path):
     p = next(p for p in check_template(broken(tmp_path, F.MISSPELT_IN_LOOP, TASKS)) if p.code == "tpl.unknown-field")
     assert "wrok" in p.message and "“work”" in p.message
     assert "表格1 第4行第2列" in p.field_path
-    assert p.found == "【{{ r.wrok }}】"
+    assert p.found == p.context == "【{{ r.wrok }}】"
+    assert p.field_path.startswith(f"正文 第{p.paragraph}段（")
 
 
 def test_unopened_split_breaks_the_engine_too(tmp_path):
@@ -232,6 +234,7 @@ def test_problems_in_a_footer_name_the_footer(tmp_path):
     path = broken(tmp_path, F.Edit("\u2014 </w:t>", "\u2014 {{ doc.titel }}</w:t>", part="word/footer1.xml"))
     p = next(p for p in check_template(path) if p.code == "tpl.unknown-field")
     assert p.field_path == "页脚1 第1段"
+    assert (p.part, p.paragraph) == ("word/footer1.xml", 1)
     assert "是否应为“title”" in p.message
 
 
@@ -369,6 +372,7 @@ def test_layout_warnings_cite_the_clause(tmp_path):
     by = {p.code: p for p in problems}
     assert {"layout.margin", "layout.line-grid", "layout.page-number-dash", "layout.even-odd", "layout.font"} <= set(by)
     top_margin = next(p for p in problems if p.code == "layout.margin" and "天头" in p.message)
+    assert top_margin.part is None and top_margin.paragraph is None  # a page setting, in no paragraph
     assert "5.2.1" in top_margin.message and top_margin.found == "25.4 mm" and top_margin.expected == "37 mm"
     assert "5.2.3" in by["layout.line-grid"].message
     assert "7.5" in by["layout.page-number-dash"].message and by["layout.page-number-dash"].field_path == "页脚1"
@@ -416,6 +420,35 @@ def soffice() -> str | None:
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice not installed")
+def test_annotate_places_comments_by_the_problem_fields(tmp_path):
+    """The annotator reads Problem.part/paragraph, never the display text: a comment goes on the
+    paragraph the fields name; a problem outside the body (or in no paragraph) goes on the first
+    paragraph with its location written into the comment."""
+    from wenshu.errors import Problem
+    from wenshu.tplcheck.ooxml import paragraphs
+
+    path = F.builtin(NOTICE)
+    problems = [
+        Problem(code="tpl.syntax", message="甲", field_path="正文 第5段", part="word/document.xml", paragraph=5),
+        Problem(code="tpl.syntax", message="乙", field_path="页脚1 第1段", part="word/footer1.xml", paragraph=1),
+        Problem(code="layout.margin", message="丙", field_path="正文 第9段", severity="warning"),  # no fields
+    ]
+    out = annotate(path, problems, tmp_path / "批注.docx")
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(out) as z:
+        paras = paragraphs("word/document.xml", etree.fromstring(z.read("word/document.xml")))
+        comments = {c.get(W + "id"): "".join(c.itertext()) for c in etree.fromstring(z.read("word/comments.xml"))}
+
+    def anchored(i: int) -> list[str]:
+        return [comments[s.get(W + "id")] for s in paras[i].el.iter(W + "commentRangeStart")]
+
+    assert [t for t in anchored(4) if "甲" in t] and "位置" not in anchored(4)[0]
+    first = "".join(anchored(0))
+    assert "乙" in first and "位置：页脚1 第1段" in first
+    assert "丙" in first and "位置：正文 第9段" in first
+    assert not any("丙" in t for t in anchored(8))
+
+
 def test_annotated_template_shows_six_comments_in_libreoffice(tmp_path):
     path = broken(tmp_path, F.SIX_ERRORS)
     runner = CliRunner()

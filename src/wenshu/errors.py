@@ -2,13 +2,16 @@
 
 Every expected failure is a typed exception carrying structured ``Problem`` records (file, line,
 column, field path, Chinese field title, expected/found), never a pre-formatted blob. The CLI maps
-the exception class to an exit code and prints each problem with ``Problem.format()``.
+the exception class to an exit code and prints each problem with ``Problem.format()``; every
+rendering of a problem into text (the terminal, a Word comment) is ``render_problem``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+
+from wenshu.problem_codes import CodeInfo, lookup
 
 Severity = Literal["error", "warning"]
 
@@ -20,7 +23,11 @@ class Problem:
     """One located problem, in Chinese, for a person to fix.
 
     ``code`` is a stable id (``yaml.duplicate-key``, ``model.missing`` ...) so tests and scripts can
-    match on it without parsing the message.
+    match on it without parsing the message; every code is registered in ``wenshu.problem_codes``.
+
+    A problem in a Word template is located by ``part``, ``paragraph`` and ``context`` (set by the
+    template checker and the engine); ``field_path`` holds the same place as the user reads it
+    ("正文 第12段（表格1 第2行第3列）"), so nothing needs to parse it back.
     """
 
     code: str
@@ -34,6 +41,14 @@ class Problem:
     found: str | None = None
     hint: str | None = None
     severity: Severity = "error"
+    part: str | None = None  # the .docx part of a template problem: "word/document.xml", "word/footer1.xml"
+    paragraph: int | None = None  # 1-based paragraph in that part, numbered as engine/paragraphs.py does
+    context: str | None = None  # that paragraph's text (the checker marks the offending tag with 【】)
+
+    @property
+    def info(self) -> CodeInfo | None:
+        """This code's entry in the registry (wenshu.problem_codes): explanation and fix, or None."""
+        return lookup(self.code)
 
     def location(self, where: str | None = None) -> str:
         # A problem with the command line itself (an option value) has no file: say so.
@@ -45,32 +60,57 @@ class Problem:
         return "，".join(parts)
 
     def format(self, where: str | None = None) -> str:
-        """Render as the lines a user sees, e.g.
+        """Render as the lines a user sees (see ``render_problem``), e.g.
 
         data/projects.yaml，第12行，第5列：错误 [model.missing]
           字段：项目 › 目录库信息 › 项目名称（projects[3].catalogue.name）
           缺少必填字段。
         """
-        head = f"{self.location(where)}：{SEVERITY_LABEL[self.severity]} [{self.code}]"
-        lines = [head]
-        if self.field_path and not self.field_title and self.code.startswith(("template.", "tpl.", "render.", "layout.")):
-            # Template problems are located by part and paragraph ("正文 第12段"), not by a data field.
-            lines.append(f"  位置：{self.field_path}")
-        elif self.field_title or self.field_path:
-            title = self.field_title or ""
-            path = f"（{self.field_path}）" if self.field_path else ""
-            lines.append(f"  字段：{title}{path}")
-        lines.append(f"  {self.message}")
-        if self.expected is not None:
-            lines.append(f"  期望：{self.expected}")
-        if self.found is not None:
-            lines.append(f"  实际：{self.found}")
-        if self.hint:
-            lines.append(f"  提示：{self.hint}")
-        return "\n".join(lines)
+        return "\n".join(render_problem(self, where=where))
 
     def sort_key(self) -> tuple:
         return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+_PLACED_BY_PARAGRAPH = ("template.", "tpl.", "render.", "layout.")
+
+
+def render_problem(p: Problem, *, where: str | None = None, comment: bool = False,
+                   with_location: bool = True) -> list[str]:
+    """The one rendering of a ``Problem`` into the lines a person reads.
+
+    As a terminal shows it (``Problem.format``): a head line with the location, severity and code, then
+    the field (or, for a template, the part and paragraph), the message, and what was expected, found
+    and advised, each indented by two spaces.
+
+    ``comment=True``: as a Word comment of ``wenshu template check --annotate`` (tplcheck/annotate.py),
+    which sits in the file itself: severity and code, the message, the location only ``with_location``
+    (when the comment cannot be anchored on the problem's own paragraph), then the same details.
+    """
+    label = SEVERITY_LABEL[p.severity]
+    if comment:
+        lines = [f"【{label}】{p.code}", p.message]
+        if with_location and p.field_path:
+            lines.append(f"位置：{p.field_path}")
+        indent = ""
+    else:
+        lines = [f"{p.location(where)}：{label} [{p.code}]"]
+        if p.field_path and not p.field_title and p.code.startswith(_PLACED_BY_PARAGRAPH):
+            # Template problems are located by part and paragraph ("正文 第12段"), not by a data field.
+            lines.append(f"  位置：{p.field_path}")
+        elif p.field_title or p.field_path:
+            title = p.field_title or ""
+            path = f"（{p.field_path}）" if p.field_path else ""
+            lines.append(f"  字段：{title}{path}")
+        lines.append(f"  {p.message}")
+        indent = "  "
+    if p.expected is not None:
+        lines.append(f"{indent}期望：{p.expected}")
+    if p.found is not None:
+        lines.append(f"{indent}实际：{p.found}")
+    if p.hint:
+        lines.append(f"{indent}提示：{p.hint}")
+    return lines
 
 
 # Chinese reasons for the OS errors a user can meet (the English strerror never reaches them).

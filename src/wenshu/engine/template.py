@@ -135,10 +135,21 @@ class CompiledPart:
     def where(self, lineno: int | None) -> tuple[str, str | None]:
         """(location, visible text) of a Jinja line number: line n+1 of the source is paragraph n."""
         label = part_label(self.name)
-        if lineno is None or not (2 <= lineno <= len(self.paras) + 1):
+        n = self.paragraph(lineno)
+        if n is None:
             return label, None
-        where, text = self.paras[lineno - 2]
+        where, text = self.paras[n - 1]
         return where, text[:80]
+
+    def paragraph(self, lineno: int | None) -> int | None:
+        """The paragraph number (1-based) of a Jinja line number, None outside the paragraphs."""
+        return lineno - 1 if lineno is not None and 2 <= lineno <= len(self.paras) + 1 else None
+
+    def located(self, lineno: int | None) -> dict[str, Any]:
+        """The ``Problem`` fields that place a Jinja line: as displayed (field_path, found) and as data."""
+        where, text = self.where(lineno)
+        return {"field_path": where, "found": text, "part": self.name, "paragraph": self.paragraph(lineno),
+                "context": text}
 
 
 def normalise_part(data: bytes) -> tuple[str, etree._Element]:
@@ -192,7 +203,7 @@ def _explain(exc: BaseException) -> str:
         name = m.group(1) if m else msg
         return f"模板引用了不存在的字段“{name}”。请用 wenshu template fields 查看可用字段。"
     if isinstance(exc, TemplateSyntaxError):
-        from wenshu.tplcheck.check import explain_syntax
+        from wenshu.tplcheck.tags import explain_syntax
 
         return f"模板标签语法错误：{explain_syntax(exc.message or str(exc))}"
     return f"模板渲染失败：{_runtime_cn(exc)}"
@@ -254,7 +265,7 @@ class CompiledTemplate:
                 except (etree.XMLSyntaxError, ValueError) as e:
                     problems.append(Problem(
                         code="template.bad-xml", message=f"模板的{part_label(name)} XML 已损坏：{e}。", file=self.label,
-                        field_path=part_label(name), hint="在 Word/WPS 中打开模板并重新保存；若仍报错，请用备份。"))
+                        field_path=part_label(name), part=name, hint="在 Word/WPS 中打开模板并重新保存；若仍报错，请用备份。"))
                     continue
                 patched = _literal_delimiters(_patch(text))
                 part = CompiledPart(name, None, [(p.where, visible_para(p.text)) for p in paragraphs(name, root)],
@@ -263,9 +274,8 @@ class CompiledTemplate:
                 try:
                     part.template = env.from_string(patched)
                 except TemplateSyntaxError as e:
-                    where, txt = part.where(e.lineno)
                     syntax.append(Problem(
-                        code="template.syntax", message=_explain(e), file=self.label, field_path=where, found=txt,
+                        code="template.syntax", message=_explain(e), file=self.label, **part.located(e.lineno),
                         hint="检查 {% if %}/{% for %} 是否都有对应的 {% endif %}/{% endfor %}，标签是否被拆开。",
                     ))
                     continue
@@ -311,22 +321,20 @@ class CompiledTemplate:
         except _Overrun as e:
             raise RenderError(Problem(
                 code=e.code, message=e.message.format(part=part_label(part.name)), file=self.label,
-                field_path=part_label(part.name), hint="模板中的循环是否失控？请用 wenshu template check 检查模板。")) from None
+                field_path=part_label(part.name), part=part.name, hint="模板中的循环是否失控？请用 wenshu template check 检查模板。")) from None
         except (JinjaTemplateError, SecurityError) as e:
-            where, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
                 code="render.undefined" if isinstance(e, UndefinedError) else ("render.unsafe" if isinstance(e, SecurityError) else "render.template"),
-                message=_explain(e), file=self.label, field_path=where, found=txt,
+                message=_explain(e), file=self.label, **part.located(_template_lineno(e)),
             )) from None
         except RecursionError:
             raise RenderError(Problem(code="render.recursion", message="模板递归过深，已停止。", file=self.label,
-                                      field_path=part_label(part.name))) from None
+                                      field_path=part_label(part.name), part=part.name)) from None
         except (ArithmeticError, TypeError, ValueError, LookupError) as e:
             # e.g. the sandbox's "range too big", a filter given the wrong type, 1/0 in a template.
-            where, txt = part.where(_template_lineno(e))
             raise RenderError(Problem(
                 code="render.error", message=f"模板执行出错：{_runtime_cn(e)}。", file=self.label,
-                field_path=where, found=txt,
+                **part.located(_template_lineno(e)),
             )) from None
         xml = patch.strip_lines(xml)
         if "\t" in xml or "\a" in xml or "\f" in xml:  # plain substring tests: a regex scan costs 30x more
@@ -338,7 +346,7 @@ class CompiledTemplate:
         except etree.XMLSyntaxError as e:
             raise RenderError(Problem(
                 code="render.bad-xml", message=f"生成的{part_label(part.name)} XML 无效，未写出文件：{e}。",
-                file=self.label, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
+                file=self.label, part=part.name, hint="数据中可能含有不可见的控制字符；请检查最近修改的文字。")) from None
         changed = False
         if part.name == "word/document.xml" and (b"GwIssuerMark" in data or b"GwSignature" in data):
             # First the 公文 layout (a {%tc %} body table gets column widths after its content), then

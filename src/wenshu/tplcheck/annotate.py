@@ -19,9 +19,9 @@ from pathlib import Path
 from lxml import etree
 
 from wenshu.engine.docx_zip import atomic_write, write_zip
-from wenshu.errors import Problem, SEVERITY_LABEL, UsageError
+from wenshu.errors import Problem, UsageError, render_problem
 from wenshu.tplcheck.check import ANNOTATION_AUTHOR
-from wenshu.tplcheck.ooxml import W, locate, paragraphs, q
+from wenshu.tplcheck.ooxml import W, paragraphs, q
 
 DOC = "word/document.xml"
 COMMENTS = "word/comments.xml"
@@ -31,19 +31,6 @@ COMMENTS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 COMMENTS_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 PKG_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
-
-
-def comment_lines(p: Problem, with_location: bool) -> list[str]:
-    lines = [f"【{SEVERITY_LABEL[p.severity]}】{p.code}", p.message]
-    if with_location and p.field_path:
-        lines.append(f"位置：{p.field_path}")
-    if p.expected is not None:
-        lines.append(f"期望：{p.expected}")
-    if p.found is not None:
-        lines.append(f"实际：{p.found}")
-    if p.hint:
-        lines.append(f"提示：{p.hint}")
-    return lines
 
 
 def _comment(cid: int, lines: list[str]) -> etree._Element:
@@ -102,11 +89,12 @@ def annotate(path: Path, problems: list[Problem], out: Path) -> Path:
             next_id = max(next_id, int(v) + 1)
 
     for p in problems:
-        loc = locate(p.field_path)
+        # A problem's own paragraph, from the fields the checker set (part, paragraph); Word allows
+        # comments in the body only.
         target, in_place = paras[0], False
-        if loc is not None and loc.label == "正文" and loc.index and loc.index <= len(paras):
-            target, in_place = paras[loc.index - 1], True
-        comments.append(_comment(next_id, comment_lines(p, with_location=not in_place)))
+        if p.part == DOC and p.paragraph and p.paragraph <= len(paras):
+            target, in_place = paras[p.paragraph - 1], True
+        comments.append(_comment(next_id, render_problem(p, comment=True, with_location=not in_place)))
         _anchor(target.el, next_id)
         next_id += 1
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from wenshu.tplcheck.resolve import DictT, ListT, ModelT, OptT, PrimT, TupleT, from_annotation, type_name
+from wenshu.tplcheck.typesys import DictT, ListT, ModelT, OptT, PrimT, TupleT, from_annotation, type_name
 
 
 @dataclass(frozen=True)

@@ -45,11 +45,11 @@ class _Out:
         self.problems: list[Problem] = []
 
     def warn(self, code: str, where: str, message: str, spec: Spec | None, *, expected: str | None = None,
-             found: str | None = None, hint: str | None = None) -> None:
+             found: str | None = None, hint: str | None = None, part: str | None = None) -> None:
         if spec is not None:
             message = f"{message}（{spec.cite()}）"
         self.problems.append(Problem(code=code, message=message, file=self.label, field_path=where,
-                                     expected=expected, found=found, hint=hint, severity="warning"))
+                                     expected=expected, found=found, hint=hint, severity="warning", part=part))
 
 
 def check_layout(zf: zipfile.ZipFile, names: list[str], roots: dict, label: str) -> list[Problem]:
@@ -254,7 +254,7 @@ def _footers(doc, roots: dict, settings, names: list[str], zf, out: _Out) -> Non
                 msg = ("页码两侧的一字线应为“—”（U+2014），这里用了“" + "".join(dict.fromkeys(wrong)) + "”") if wrong \
                     else "页码两侧应各有一条一字线：“— 1 —”"
                 out.warn("layout.page-number-dash", part_label(name), msg, gb.PAGE_NUMBER_DASH,
-                         expected=f"{dash} 页码 {dash}", found=f"{b} 页码 {a}".strip(),
+                         expected=f"{dash} 页码 {dash}", found=f"{b} 页码 {a}".strip(), part=name,
                          hint="用中文输入法 Shift+- 两次输入破折号的一半，或插入符号 U+2014。")
     if not any_page:
         out.warn("layout.page-number", "页脚", "页脚中没有页码域（PAGE）", gb.PAGE_NUMBER_DASH,
