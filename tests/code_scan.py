@@ -30,26 +30,26 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "wenshu"
 # f-strings at sinks, by (module, source text): where the values come from.
 DYNAMIC = {
     ("validation.py", "f\"model.{err['type']}\""): "model",
-    ("sheets/importer.py", "f\"model.{err['type']}\""): "model",
+    ("sheets/trace.py", "f\"model.{err['type']}\""): "model",
     ("sheets/scaffold.py", "f\"model.{err['type']}\""): "model",
 }
 
 # ``x.code`` at sinks, by (module, source text): the class whose constructor's ``code`` it is.
 ATTRIBUTES = {
     ("engine/template.py", "e.code"): "_Overrun",
-    ("pdf/pool.py", "e.code"): "_JobFailed",
+    ("pdf/pool.py", "e.code"): "JobFailed",
     ("tplcheck/check.py", "f.code"): "Finding",
-    ("sheets/importer.py", "e.code"): "CellError",
+    ("sheets/assemble.py", "e.code"): "CellError",
 }
 
 # Codes a loop takes from a method's result, by (module, iterated expression): the function whose
 # code-shaped string constants are the values (``for loc, code, message in n.advisories()``).
 ITERATED = {
-    ("dataset.py", "n.advisories()"): ("models/notice.py", "advisories"),
+    ("data/checks.py", "n.advisories()"): ("models/notice.py", "advisories"),
 }
 
 # Strings shaped like a code that are not problem codes (spool tables, file and module names).
-NOT_CODES = {"notice.docx", "batch.names", "batch.outputs", "batch.pdfs", "batch.planned", "spool.sqlite", "wenshu.analysis",
+NOT_CODES = {"batch.names", "batch.outputs", "batch.pdfs", "batch.planned", "spool.sqlite", "wenshu.analysis",
              "wenshu.documents", "wenshu.imprint_on_even_page", "wenshu.pdf", "wenshu.sheets"}
 
 CODE_SHAPE = re.compile(r"^([a-z]+)\.[a-z0-9_][a-z0-9_.-]*$")

@@ -72,9 +72,3 @@ def test_files_get_the_permissions_of_a_plain_write(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "c.pdf").stat().st_mode & 0o777 == (tmp_path / "plain").stat().st_mode & 0o777 == 0o640
-
-
-def test_the_engine_name_still_works(tmp_path):
-    from wenshu.engine.docx_zip import atomic_write as old_name
-
-    assert old_name is atomic_write

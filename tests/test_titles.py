@@ -4,7 +4,6 @@ example batch produces: the titles are read back from the real .docx files."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 

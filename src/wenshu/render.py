@@ -14,7 +14,7 @@ from pathlib import Path
 from wenshu.data import Dataset
 from wenshu.documents import REGISTRY, DocJob, DocumentKind
 from wenshu.atomic import atomic_write
-from wenshu.engine.docx_zip import write_zip
+from wenshu.package import write_zip
 from wenshu.engine.template import CompiledTemplate
 from wenshu.errors import Problem, UsageError
 from wenshu.pipeline import plan_all

@@ -72,7 +72,7 @@ def _render_chunk(tasks: list[dict]) -> list[dict]:
     The document goes to one temporary file per target; the parent records and renames them. The
     sha256 of whatever is at each target now is returned too (the parent decides whether wenshu
     wrote it)."""
-    from wenshu.engine.docx_zip import write_zip
+    from wenshu.package import write_zip
     from wenshu.engine.template import CompiledTemplate
 
     results = []

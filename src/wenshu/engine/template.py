@@ -22,7 +22,6 @@ mistake, located and explained in Chinese), not as Jinja's first error.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import zipfile
@@ -37,7 +36,7 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from wenshu.engine import patch
-from wenshu.engine.docx_zip import PreparedEntry, write_zip
+from wenshu.package import PreparedEntry, core_xml, write_zip
 from wenshu.engine.env import make_env
 from wenshu.engine.paragraphs import paragraphs, part_label  # noqa: F401 (part_label re-exported)
 from wenshu.errors import Problem, RenderError, TemplateError
@@ -368,31 +367,3 @@ class CompiledTemplate:
         buf = io.BytesIO()
         write_zip(buf, self.render_parts(context, core=core))
         return buf.getvalue()
-
-
-_CORE_TEMPLATE = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>{category}"
-    "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-    '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
-    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
-    "</cp:coreProperties>"
-)
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None,
-             category: str | None = None) -> bytes:
-    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible.
-
-    ``category`` (类别 in Word's properties): a template's kind (templates.py)."""
-    when = (date or dt.date(2000, 1, 1)).isoformat() + "T00:00:00Z"
-    cat = f"<cp:category>{_esc(category)}</cp:category>" if category else ""
-    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when,
-                                 category=cat).encode("utf-8")

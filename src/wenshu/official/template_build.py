@@ -24,8 +24,8 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
-from wenshu.engine.docx_zip import COMPRESS_LEVEL, write_zip
-from wenshu.engine.template import core_xml
+from wenshu.package import COMPRESS_LEVEL, core_xml, write_zip
+
 from wenshu.official import gbt9704 as gb
 from wenshu.official import layout
 from wenshu.official.gbt9704 import DEFAULT_SETTINGS, Settings

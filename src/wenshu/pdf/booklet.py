@@ -165,7 +165,7 @@ def _numbered_copy(docx: Path, start: int, dest: Path) -> Path:
 
     from lxml import etree
 
-    from wenshu.engine.docx_zip import write_zip
+    from wenshu.package import write_zip
 
     W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     q = "{%s}" % W

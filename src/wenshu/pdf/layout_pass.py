@@ -425,7 +425,7 @@ def _blank_footer_parts(z: zipfile.ZipFile) -> dict[str, bytes]:
 
 def _rewrite(data: bytes, root, extra: dict[str, bytes] | None = None) -> bytes:
     """The same package with a new document.xml (and extra parts), entries in the same order."""
-    from wenshu.engine.docx_zip import write_zip
+    from wenshu.package import write_zip
 
     z = zipfile.ZipFile(io.BytesIO(data))
     parts = dict(extra or {})

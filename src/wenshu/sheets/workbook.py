@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from wenshu.atomic import atomic_write
-from wenshu.engine.docx_zip import write_zip
+from wenshu.package import write_zip
 from wenshu.errors import DataError, Problem
 from wenshu.sheets.cells import ExportError, Out, decimal_style, default_style, to_cell
 from wenshu.sheets.layout import BODY, BOOL, CHOICE, DATE, DECIMAL, GROUPS, INT, LINES, LIST, Column, Layout, Sheet

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from wenshu.engine.docx_zip import atomic_write, write_zip
+from wenshu.atomic import atomic_write
+from wenshu.package import write_zip
 from wenshu.errors import Problem, UsageError, render_problem
 from wenshu.tplcheck.check import ANNOTATION_AUTHOR
 from wenshu.tplcheck.ooxml import W, paragraphs, q

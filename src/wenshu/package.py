@@ -1,4 +1,4 @@
-"""Deterministic, atomic .docx writing.
+"""An OOXML package (.docx, .xlsx) written deterministically: the zip and the core properties.
 
 Same parts in, same bytes out: entries keep the template's order with ``[Content_Types].xml`` first,
 every entry carries the DOS epoch 1980-01-01 00:00 (what Word itself writes), fixed permissions and a
@@ -8,10 +8,9 @@ name beside the target, renamed into place), so a crash or Ctrl-C never leaves a
 
 from __future__ import annotations
 
+import datetime as dt
 import struct
 import zlib
-
-from wenshu.atomic import atomic_write  # noqa: F401 - moved there; imported from here by older code
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 COMPRESS_LEVEL = 6
@@ -82,3 +81,31 @@ def write_zip(fileobj, entries: list[tuple[str, bytes | PreparedEntry]], level: 
     cd = b"".join(central)
     out.write(cd)
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), len(cd), offset, 0))
+
+
+_CORE_TEMPLATE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>{category}"
+    "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def core_xml(title: str = "", subject: str = "", creator: str = "wenshu", date: dt.date | None = None,
+             category: str | None = None) -> bytes:
+    """Fixed core properties: the document's own date instead of "now", so outputs are reproducible.
+
+    ``category`` (类别 in Word's properties): a template's kind (templates.py)."""
+    when = (date or dt.date(2000, 1, 1)).isoformat() + "T00:00:00Z"
+    cat = f"<cp:category>{_esc(category)}</cp:category>" if category else ""
+    return _CORE_TEMPLATE.format(title=_esc(title), subject=_esc(subject), creator=_esc(creator), when=when,
+                                 category=cat).encode("utf-8")
