@@ -101,7 +101,7 @@ def run_wenshu(items, out: Path, workers: int) -> float:
             for r in _render_chunk([task]):
                 place(r)
     else:
-        _run_pool(iter(tasks), workers, place)
+        _run_pool(lambda pool: iter(tasks), workers, place)
     elapsed = time.perf_counter() - t
     assert not failures, failures[:1]
     return elapsed

@@ -68,8 +68,10 @@ def _analysed(data: Path, spill: int):
     spool_mod.SPILL_BYTES = spill
     try:
         ds, a = analyze([data], dt.date.fromisoformat(AS_OF))
-        assert (ds.spool.path is not None) == (spill < 1000)
-        return format_text(a, W), to_json(a, W), ds, a
+        text, js = format_text(a, W), to_json(a, W)
+        # the analysis's records and the appraisals and evaluations (frozen, read-only) on disk, or not
+        assert (ds.spool.path is not None) == (ds.inputs.path is not None) == (spill < 1000)
+        return text, js, ds, a
     finally:
         spool_mod.SPILL_BYTES = old
 
@@ -109,7 +111,7 @@ def test_spool_disk_full_is_a_located_chinese_error_and_resume_completes(tmp_pat
     r = run_main_after(prelude, "batch", EXAMPLES, "-o", out, "--as-of", AS_OF)
     assert r.returncode == 1, r.stderr
     assert "临时索引文件写入失败" in r.stderr and "磁盘已满" in r.stderr and "Traceback" not in r.stderr
-    assert "spool.sqlite" in r.stderr  # names the file
+    assert ".wenshu-batch/inputs.sqlite" in r.stderr or ".wenshu-batch/spool.sqlite" in r.stderr  # names the file
     assert not list(out.rglob("*.docx")) and not list(out.rglob("*.part"))
     r = wenshu("batch", EXAMPLES, "-o", out, "--as-of", AS_OF, "--resume")
     assert r.returncode == 0, r.stderr

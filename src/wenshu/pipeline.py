@@ -29,10 +29,13 @@ from wenshu.models.project import Project
 class ProjectPass:
     """One project as it streams past: its inputs and its analyses, for per-project documents."""
 
-    __slots__ = ("run", "project", "inputs", "analyses")
+    __slots__ = ("run", "project", "inputs", "analyses", "evaluation_file", "project_file")
 
-    def __init__(self, run: Pipeline, project: Project, inputs: ProjectInputs, analyses: dict[dt.date, ProjectAnalysis]):
+    def __init__(self, run: Pipeline, project: Project, inputs: ProjectInputs, analyses: dict[dt.date, ProjectAnalysis],
+                 evaluation_file: str | None, project_file: str):
         self.run, self.project, self.inputs, self.analyses = run, project, inputs, analyses
+        self.evaluation_file = evaluation_file  # the data file its evaluation input is in
+        self.project_file = project_file  # the data file it is defined in
 
     @property
     def ds(self) -> Dataset:
@@ -93,9 +96,16 @@ class Pipeline:
         return ds
 
     def inputs(self, pid: str) -> ProjectInputs:
+        return self._inputs(pid)[0]
+
+    def _inputs(self, pid: str) -> tuple[ProjectInputs, str | None]:
+        """A project's appraisals and evaluation (one look-up), and the file of its evaluation."""
         ds = self.ds
         assert ds is not None
-        return ProjectInputs(ds.appraisals_of(pid), ds.evaluation(pid))
+        held = ds.held_of(pid)
+        ev = held["evaluations"][-1] if held["evaluations"] else None
+        return (ProjectInputs([h.record for h in held["appraisals"]], ev.record if ev else None),
+                ds.rel(ds.files[ev.file_index]) if ev else None)
 
     def memo(self, key: str, make: Callable[[], Any]) -> Any:
         """A value computed once per run (a kind's wording, its district names ...)."""
@@ -103,28 +113,57 @@ class Pipeline:
             self._cache[key] = make()
         return self._cache[key]
 
-    def project_jobs(self) -> Iterator[DocJob]:
-        """Read the project files (once): every project is checked and analysed, and the per-project
-        kinds make their documents from it as it passes."""
+    def project_jobs(self, executor: Any = None, ahead: int = 3) -> Iterator[DocJob]:
+        """Read the project files (each once): every project is checked and analysed, and the
+        per-project kinds make their documents from it while it is at hand.
+
+        With ``executor`` (a process pool forked from this process: ``batch``), the files are read,
+        analysed and turned into documents in the pool, ``ahead`` at a time; this process takes their
+        results in file order, exactly as it takes a file it reads itself."""
         if self.ds is None:
             self.open()
+        global _RUN
+        _RUN = self  # what a forked worker finds (``_work_on_file``)
+        entries = self.loader.project_entries()
+        if executor is None:
+            reads = (self._work(e) for e in entries)
+        else:
+            reads = _in_order(executor, entries, ahead)
+        for read in reads:
+            for i in self.loader.take(read):
+                done = read.made[i]
+                if done is None:
+                    continue
+                result, detail, jobs = done
+                self.analyzer.take(result)  # type: ignore[union-attr]
+                if detail is not None:
+                    self.on_analysis(detail[0], detail[1])  # type: ignore[misc]
+                yield from jobs
+        self.loader._state = "read"
+
+    def _work(self, entry: Any):
+        """Read one project file and do every project's own work (any process may do it)."""
+        return self.loader.read(entry, self._project if self.analyzer is not None else None)
+
+    def _project(self, sf: Any, index: int, p: Project):
+        """One project while it is at hand: its part in the analysis, its full analysis for
+        ``on_analysis`` (this process only), its own documents."""
+        ds = self.ds
+        assert ds is not None and self.analyzer is not None
+        inputs, evaluation_file = self._inputs(p.id)
+        result, analyses = self.analyzer.compute(p, inputs)
+        detail = (p, analyses[self.as_of]) if self.on_analysis is not None and self.as_of in analyses else None
+        jobs = []
         # A document needs the district's names and organs: without a valid district.yaml (an error
         # already reported), the projects are still read and checked, but no document is made.
-        per_project = [k for k in self.kinds if k.per_project is not None] if self.ds.district is not None else []
-        analyzer = self.analyzer
-        for p in self.loader.projects():
-            if analyzer is None:
-                continue
-            inputs = self.inputs(p.id)
-            analyses = analyzer.add(p, inputs)
-            if self.on_analysis is not None and self.as_of in analyses:
-                self.on_analysis(p, analyses[self.as_of])
-            if per_project:
-                step = ProjectPass(self, p, inputs, analyses)
-                for k in per_project:
-                    job = k.per_project(step)  # type: ignore[misc]
+        if ds.district is not None:
+            step = ProjectPass(self, p, inputs, analyses, evaluation_file, ds.rel(sf))
+            for k in self.kinds:
+                if k.per_project is not None:
+                    job = k.per_project(step)
                     if job is not None:
-                        yield job
+                        jobs.append(job)
+        return result, detail, jobs
 
     def finish(self) -> tuple[Dataset, Analysis | None]:
         """Every problem known (``ds.problems``), the analysis complete."""
@@ -143,6 +182,33 @@ class Pipeline:
         if kind.build is None:
             return []
         return kind.build(self.ds, self.analysis)
+
+
+_RUN: Pipeline | None = None  # the pipeline whose project files a forked worker reads
+
+
+def _work_on_file(entry: Any):
+    """In a worker forked from the batch: read one project file for the pipeline it was forked from."""
+    assert _RUN is not None
+    return _RUN._work(entry)
+
+
+def _in_order(executor: Any, entries: list[Any], ahead: int) -> Iterator[Any]:
+    """``_work_on_file`` over ``entries`` in the pool, ``ahead`` files at a time, results in file order."""
+    from collections import deque
+
+    pending: deque = deque()
+    it = iter(entries)
+    for entry in it:
+        pending.append(executor.submit(_work_on_file, entry))
+        if len(pending) >= ahead:
+            break
+    while pending:
+        got = pending.popleft().result()
+        for entry in it:
+            pending.append(executor.submit(_work_on_file, entry))
+            break
+        yield got
 
 
 class Plan:

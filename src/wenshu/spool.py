@@ -82,6 +82,36 @@ class Spool:
         self._conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._tables: dict[str, _Table] = {}
         self._finalizer = weakref.finalize(self, _cleanup, self._conn, "", False, os.getpid())
+        self._frozen: bytes | Path | None = None  # after freeze(): the in-memory image, or the file
+        self._pid = os.getpid()
+
+    def freeze(self) -> None:
+        """No more writes: from now on every process reads through a connection of its own (a forked
+        worker opens one on first use, from the image of an in-memory spool or the file read-only),
+        so several processes can read the spool at once."""
+        self.flush()
+        if self.path is None:
+            self._frozen = self._conn.serialize()
+        else:
+            self._conn.close()
+            self._frozen = self.path
+            self._conn = self._reader()
+
+    def _reader(self) -> sqlite3.Connection:
+        if isinstance(self._frozen, Path):
+            conn = sqlite3.connect(f"file:{self._frozen}?mode=ro", uri=True, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+            return conn
+        conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        conn.deserialize(self._frozen)  # type: ignore[arg-type]
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        """This process's connection (a forked worker's own, for a frozen spool)."""
+        if self._frozen is not None and os.getpid() != self._pid:
+            self._conn, self._pid = self._reader(), os.getpid()
+        return self._conn
 
     def _grew(self, n: int) -> None:
         self.bytes += n
@@ -158,7 +188,7 @@ class _Table:
 
     @property
     def _db(self) -> sqlite3.Connection:
-        return self._spool._conn  # changes when the spool moves to its file
+        return self._spool.connection()  # changes when the spool moves to its file, or in a forked reader
 
     def flush(self) -> None:
         if self._pending:

@@ -125,13 +125,13 @@ class _Sums:
         self.dens = {k: Decimal(0) for k in SPECS}
         self.lights: Counter = Counter()
 
-    def add(self, pa: ProjectAnalysis) -> None:
-        self.total += pa.total_investment
+    def add(self, r: DayResult) -> None:
+        self.total += r.compact.total_investment
         nums, dens = self.nums, self.dens
-        for k, ind in pa.indicators.items():
-            nums[k] += ind.numerator
-            dens[k] += ind.denominator
-        self.lights[pa.overall.value if pa.overall else "不适用"] += 1
+        for k, n, d in zip(SPECS, r.nums, r.dens):
+            nums[k] += n
+            dens[k] += d
+        self.lights[r.compact.overall.value if r.compact.overall else "不适用"] += 1
 
     def merge(self, other: _Sums) -> None:
         self.total += other.total
@@ -151,6 +151,36 @@ def _overdue_order(o: OverdueItem) -> str:
     return f"{int(not o.open)}{-o.deadline.days_late + 10**12:013d}"
 
 
+@dataclass(frozen=True, slots=True)
+class DayResult:
+    """What the district's figures take from one project as of one day (small: it may travel from a
+    worker process): its compact analysis, its indicators' numerators and denominators (in SPECS
+    order), its overdue items and its 三库 entry."""
+
+    compact: ProjectAnalysis
+    nums: tuple[Decimal, ...]
+    dens: tuple[Decimal, ...]
+    overdue: tuple[OverdueItem, ...]
+    library: LibraryEntry
+
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (DayResult, (self.compact, self.nums, self.dens, self.overdue, self.library))
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectResult:
+    """One project's part in the analysis, every day of the pass (``Analyzer.compute``)."""
+
+    id: str
+    department: str
+    industry: str
+    government: bool
+    days: dict[date, DayResult]
+
+    def __reduce__(self):
+        return (ProjectResult, (self.id, self.department, self.industry, self.government, self.days))
+
+
 class _Day:
     """One analysis date's running state while projects stream past. ``scope``: the industries whose
     projects it covers (an industry report's own date), or None for every project."""
@@ -164,21 +194,22 @@ class _Day:
         self.cells: dict[tuple[str, str, str], _Sums] = {}  # (department, industry, investment type) → sums
         self.ids: dict[tuple[str, str, str], list[str]] = {}  # (group kind, name, split) → project ids in order
 
-    def add(self, p: Project, pa: ProjectAnalysis, items: list[OverdueItem]) -> None:
+    def take(self, p: ProjectResult, r: DayResult) -> None:
+        pa = r.compact
         cell = self.cells.get((p.department, p.industry, pa.investment_type))
         if cell is None:
             cell = self.cells[(p.department, p.industry, pa.investment_type)] = _Sums()
-        cell.add(pa)
+        cell.add(r)
         ids = self.ids
         for key in (("部门", p.department), ("行业", p.industry), ("全区", "")):
             for split in ("全部", pa.investment_type):
                 got = ids.get((*key, split))
                 if got is None:
                     got = ids[(*key, split)] = []
-                got.append(pa.id)
-        self.libs.append(library_entry(p, self.as_of))
-        self.stored.put(pa.id, compact(pa))
-        for o in items:
+                got.append(p.id)
+        self.libs.append(r.library)
+        self.stored.put(p.id, pa)
+        for o in r.overdue:
             self.late.add(o.project_id or "", o, _overdue_order(o))
 
     def group(self, kind: str, name: str, rules: RulesFile, title: str | None = None) -> GroupAnalysis:
@@ -219,22 +250,41 @@ class Analyzer:
         self.government_departments: set[str] = set()
 
     def add(self, p: Project, inputs: ProjectInputs | None = None) -> dict[date, ProjectAnalysis]:
-        """Analyse one project as of every day; returns its full analyses (for its own documents)."""
+        """Analyse one project as of every day and take it into the figures; returns its full
+        analyses (for its own documents)."""
+        result, full = self.compute(p, inputs)
+        self.take(result)
+        return full
+
+    def compute(self, p: Project, inputs: ProjectInputs | None = None) -> tuple[ProjectResult, dict[date, ProjectAnalysis]]:
+        """One project as of every day (pure: a worker process may do it): its part in the figures,
+        and its full analyses."""
         inputs = inputs or self.inputs(p.id)
         full: dict[date, ProjectAnalysis] = {}
+        days: dict[date, DayResult] = {}
         for st in self._states:
             if st.scope is not None and p.industry not in st.scope:
                 continue
             if library_at(p, st.as_of) is None:
                 continue  # not yet on the platform on this date
             pa, items = analyze_project(p, inputs, st.as_of, self.rules, self.calendar)
-            st.add(p, pa, items)
+            inds = pa.indicators
+            days[st.as_of] = DayResult(compact(pa), tuple(inds[k].numerator for k in SPECS),
+                                       tuple(inds[k].denominator for k in SPECS), tuple(items),
+                                       library_entry(p, st.as_of))
             full[st.as_of] = pa
-        self.departments.add(p.department)
-        self.industries.add(p.industry)
-        if p.is_government:
-            self.government_departments.add(p.department)
-        return full
+        return ProjectResult(p.id, p.department, p.industry, p.is_government, days), full
+
+    def take(self, r: ProjectResult) -> None:
+        """Take one project's part into the figures (in the order projects are read)."""
+        for st in self._states:
+            got = r.days.get(st.as_of)
+            if got is not None:
+                st.take(r, got)
+        self.departments.add(r.department)
+        self.industries.add(r.industry)
+        if r.government:
+            self.government_departments.add(r.department)
 
     def detail(self, p: Project, day: date, inputs: ProjectInputs | None = None) -> ProjectAnalysis:
         """One project's full analysis as of any day (a project report's own 统计截止日)."""

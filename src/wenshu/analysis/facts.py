@@ -62,6 +62,9 @@ class Fact:
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (Fact, (self.key, self.values))
+
 
 def fact(key: str, **values: Any) -> Fact:
     return Fact(key, values)

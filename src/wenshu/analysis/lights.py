@@ -58,6 +58,9 @@ class Light:
     colour: Colour | None  # None: not applicable
     reason: Fact
 
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (Light, (self.check, self.name, self.colour, self.reason))
+
 
 @dataclass
 class ProjectLights:

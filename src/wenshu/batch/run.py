@@ -147,10 +147,10 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
         on_plan(estimate)
     clashes: dict[int, list[Problem]] = {}  # id(job) → why its 发文字号 cannot be used
 
-    def all_jobs() -> Iterator[Any]:
+    def all_jobs(pool: Any = None) -> Iterator[Any]:
         """Per-project documents while the project files are read, then the district's documents."""
         count = 0
-        for job in run.project_jobs():
+        for job in run.project_jobs(pool):
             count += 1
             yield job
         done_ds, _ = run.finish()
@@ -210,9 +210,9 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
         if key is not None:
             same_failure[key] = f
 
-    def tasks() -> Iterator[dict]:
+    def tasks(pool: Any = None) -> Iterator[dict]:
         next_id = 0
-        for job in all_jobs():
+        for job in all_jobs(pool):
             k = job.kind
             path, label, tsha, compiled = templates[k]
             title_k = REGISTRY[k].title
@@ -290,7 +290,8 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
             else:
                 # Big chunks for big batches (fewer round trips), small ones so that a small batch
                 # still spreads over every worker.
-                _run_pool(tasks(), workers, finish, chunk_size=max(1, min(CHUNK, estimate // (workers * 4) or 1)))
+                # The project files are read in the same pool (wenshu.pipeline), ahead of their documents.
+                _run_pool(tasks, workers, finish, chunk_size=max(1, min(CHUNK, estimate // (workers * 4) or 1)))
         except KeyboardInterrupt:
             result.interrupted = True
         result.seconds = time.perf_counter() - started

@@ -151,7 +151,10 @@ def _write_tmp(target: Path, data: bytes, tmp_dir: Path) -> str:
     return str(tmp)
 
 
-def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None], chunk_size: int = CHUNK) -> None:
+def _run_pool(make_tasks: Callable[[Any], Iterator[dict]], workers: int, finish: Callable[[dict], None],
+              chunk_size: int = CHUNK) -> None:
+    """Render the tasks ``make_tasks(pool)`` yields in worker processes (``pool`` may be given other
+    work too: the project files are read in it); ``finish`` takes each result in this process."""
     import multiprocessing as mp
 
     # fork: workers start in milliseconds with the renderer already imported (forkserver or spawn
@@ -171,6 +174,7 @@ def _run_pool(tasks: Iterator[dict], workers: int, finish: Callable[[dict], None
     # reports of a large district) travels a few at a time instead of all in one chunk.
     # Workers die with this process and drop the inherited lock descriptor (_worker_init).
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
+    tasks = make_tasks(pool)
     try:
         exhausted = False
         while True:

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from wenshu.data.dataset import Dataset, ProjectStub, Ref, SourceFile
+from wenshu.data.dataset import Dataset, ProjectMeta, ProjectStub, Ref, SourceFile
 from wenshu.data.files import RawFile
 from wenshu.errors import Problem, ProblemCollector
 from wenshu.models.notice import NoticeFile, Section
-from wenshu.models.project import Library, Project
+from wenshu.models.project import Library
 
 
 def assemble(ds: Dataset, col: ProblemCollector) -> None:
@@ -59,9 +59,11 @@ def after_load(ds: Dataset, col: ProblemCollector) -> None:
     col.extend(ds.numbers.problems)
 
 
-def take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, col: ProblemCollector) -> Iterator[Project]:
+def take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, metas: list[ProjectMeta],
+                  col: ProblemCollector) -> Iterator[int]:
     """Index one file's projects (ids and 项目代码 unique across files), check their references, and
-    yield each valid project defined here first (a later definition of the same id is an error).
+    yield the index (in ``metas``, the file's valid projects) of each defined here first (a later
+    definition of the same id is an error).
 
     Records that failed validation (``raw``) take part in the uniqueness checks with what their raw
     YAML says, so a duplicate is reported in the same run as the record's own errors.
@@ -69,9 +71,8 @@ def take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, col: 
     names = ds.names
     fi = len(ds.files) - 1 if sf is not None else -1
     rows: list[tuple[int, Any, Any]] = []  # (index in the file, valid project or None, raw definition)
-    if sf is not None:
-        for i, p in enumerate(sf.model.projects):  # type: ignore[attr-defined]
-            rows.append((sf.kept[i] if sf.kept is not None else i, (i, p), None))
+    for i, p in enumerate(metas):
+        rows.append((sf.kept[i] if sf is not None and sf.kept is not None else i, (i, p), None))
     if raw is not None:
         ds_raw_index = ds.raw.index(raw)
         rows += [(loc[1], None, (ds_raw_index, value)) for what, value, loc in raw.refs if what == "project-def"]
@@ -106,15 +107,13 @@ def take_projects(ds: Dataset, sf: SourceFile | None, raw: RawFile | None, col: 
                 ds.invalid_ids[pid] = (bad[0], id_loc)
             continue
         i, p = valid
-        impl = p.implementation
-        ds.stubs[p.id] = ProjectStub(p.id, p.name, p.code, p.library, p.department, p.industry,
-                                     bool(impl and impl.actual_completion), fi, i)
+        ds.stubs[p.id] = ProjectStub(p.id, p.name, p.code, p.library, p.department, p.industry, p.completed, fi, i)
         if names is not None:
             _check_names(ds, sf, i, p, col)
-        yield p
+        yield i
 
 
-def _check_names(ds: Dataset, sf: Any, i: int, p: Project, col: ProblemCollector) -> None:
+def _check_names(ds: Dataset, sf: Any, i: int, p: ProjectMeta, col: ProblemCollector) -> None:
     names = ds.names
     if p.department not in names.departments:
         col.add(_problem(Ref(sf, sf.loc("projects", i, "department")), "ref.unknown-department",  # type: ignore[union-attr]

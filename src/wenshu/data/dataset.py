@@ -26,7 +26,7 @@ from wenshu.models.project import Library
 from wenshu.models.reports import AnnualReportFile, IndustryReportInput
 from wenshu.models.supervision import SupervisionFile
 from wenshu.models.tasks import TaskListFile
-from wenshu.spool import DiskMultiMap, Spool
+from wenshu.spool import Spool
 
 # Collective names used in task lists and notices (“各行业主管部门”); they are not departments.
 COLLECTIVE_UNITS = frozenset(
@@ -81,6 +81,28 @@ class Ref:
 
     def position(self) -> tuple[int | None, int | None]:
         return self.file.loaded.locate(self.loc)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectMeta:
+    """What the checks across files need of a project as its file is read (it may come from a worker)."""
+
+    id: str
+    name: str
+    code: str | None
+    library: Library
+    department: str
+    industry: str
+    completed: bool
+
+    @classmethod
+    def of(cls, p: Any) -> ProjectMeta:
+        impl = p.implementation
+        return cls(p.id, p.name, p.code, p.library, p.department, p.industry, bool(impl and impl.actual_completion))
+
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (ProjectMeta, (self.id, self.name, self.code, self.library, self.department, self.industry,
+                              self.completed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,12 +196,29 @@ class Dataset:
     # 项目代码 → ("v"|"r", file or raw index, record index, project id)
     codes: dict[str, tuple] = field(default_factory=dict, repr=False)
     numbers: Any = field(default=None, repr=False)  # the 发文字号 register (wenshu.numbers.Register)
-    # appraisals / evaluations → project id → [Held], on the spool (large districts hold many).
-    held: dict[str, DiskMultiMap] = field(default_factory=dict, repr=False)
+    # project id → [(kind, Held)] of its appraisals and evaluations, on a spool of their own (large
+    # districts hold many; frozen once read, so forked workers read it too); one look-up gives a
+    # project everything it needs from other files.
+    inputs: Spool = field(default_factory=lambda: Spool(name="inputs.sqlite"), repr=False)
+    held: Any = field(default=None, repr=False)
+    evaluated: set[str] = field(default_factory=set, repr=False)  # projects with an evaluation input
 
     def __post_init__(self) -> None:
-        for kind in ("appraisals", "evaluations"):
-            self.held.setdefault(kind, self.spool.multimap(kind))
+        if self.held is None:
+            self.held = self.inputs.multimap("inputs")
+
+    def hold(self, kind: str, held: Held) -> None:
+        """File an appraisal or evaluation record under its project."""
+        self.held.add(held.record.project, (kind, held))
+        if kind == "evaluations":
+            self.evaluated.add(held.record.project)
+
+    def held_of(self, pid: str) -> dict[str, list[Held]]:
+        """A project's appraisals and evaluations (``{"appraisals": [...], "evaluations": [...]}``)."""
+        out: dict[str, list[Held]] = {"appraisals": [], "evaluations": []}
+        for kind, h in self.held.get_all(pid):
+            out[kind].append(h)
+        return out
 
     @property
     def project_count(self) -> int:
@@ -198,40 +237,44 @@ class Dataset:
         return self.rel(self.files[self.stubs[pid].file_index])
 
     def appraisals_of(self, pid: str) -> list[Appraisal]:
-        return [h.record for h in self.held["appraisals"].get_all(pid)]
+        return [h.record for h in self.held_of(pid)["appraisals"]]
 
     def evaluation(self, pid: str) -> EvaluationInput | None:
         """The project's evaluation input (the last one when several files give one)."""
-        held = self.held["evaluations"].get_all(pid)
+        held = self.held_of(pid)["evaluations"]
         return held[-1].record if held else None
 
     def evaluation_file(self, pid: str) -> str | None:
-        held = self.held["evaluations"].get_all(pid)
+        held = self.held_of(pid)["evaluations"]
         return self.rel(self.files[held[-1].file_index]) if held else None
 
     def iter_evaluations(self) -> Iterator[EvaluationInput]:
         """Every project's evaluation input in force (the last one given for a project)."""
-        store = self.held["evaluations"]
-        for key in store.keys():
-            yield store.get_all(key)[-1].record
+        for key in self.held.keys():
+            if key in self.evaluated:
+                yield self.held_of(key)["evaluations"][-1].record
 
     @property
     def evaluation_count(self) -> int:
         """Number of projects with an evaluation input."""
-        return self.held["evaluations"].key_count()
+        return len(self.evaluated)
 
     def held_records(self, kind: str) -> Iterable[Held]:
         """Every appraisal or evaluation record, in the order the files gave them."""
-        return self.held[kind].values()
+        return (h for k, h in self.held.values() if k == kind)
 
     def rel(self, sf: SourceFile) -> str:
         """The file's path relative to the data folder (how documents name their sources)."""
-        if self.root is not None:
-            try:
-                return sf.path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return sf.display
+        got = sf.__dict__.get("_rel")
+        if got is None:
+            got = sf.display
+            if self.root is not None:
+                try:
+                    got = sf.path.resolve().relative_to(self.root.resolve()).as_posix()
+                except ValueError:
+                    pass
+            sf.__dict__["_rel"] = got
+        return got
 
     def files_of(self, kind: str) -> list[str]:
         return [self.rel(f) for f in self.files if f.kind == kind]

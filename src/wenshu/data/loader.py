@@ -18,15 +18,30 @@ The loader has three steps, so that whatever needs a project sees it while its f
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wenshu.data import checks
-from wenshu.data.dataset import Dataset, Held, Names, SourceFile
+from wenshu.data.dataset import Dataset, Held, Names, ProjectMeta, SourceFile
 from wenshu.data.files import RawFile, discover, display_name, find_district, load_file, peek_kind
 from wenshu.errors import DataError, Problem, ProblemCollector
 from wenshu.models.project import Project
 from wenshu.models.register import REGISTER_FILE_NAME
 from wenshu.spool import Spool
+
+
+@dataclass
+class ProjectFileRead:
+    """One project file as read (it may travel from a worker process): the file (its model gone), what
+    failed of it, its problems, and per valid project its meta and what was made of it."""
+
+    sf: SourceFile | None
+    failed: RawFile | None
+    problems: list[Problem]
+    unread: str | None  # the file could not be read at all
+    metas: list[ProjectMeta]
+    made: list[Any]
 
 
 class DataLoader:
@@ -45,7 +60,7 @@ class DataLoader:
         files, problems = discover(paths)
         self.collector = col = ProblemCollector(problems)
         root = paths[0] if len(paths) == 1 and paths[0].is_dir() else None
-        self.ds = ds = Dataset(root=root, spool=Spool(self.spool_dir))
+        self.ds = ds = Dataset(root=root, spool=Spool(self.spool_dir), inputs=Spool(self.spool_dir, name="inputs.sqlite"))
         if not any(p.name == "district.yaml" for p in files):
             extra = find_district(paths)
             if extra is not None:
@@ -66,6 +81,7 @@ class DataLoader:
                 if sf is not None:
                     ds.files.pop()  # appended again, in file order, in step 2
         checks.assemble(ds, col)
+        ds.inputs.freeze()  # every appraisal and evaluation is in: read-only from here, by any process
         self._state = "open"
         return ds
 
@@ -90,33 +106,62 @@ class DataLoader:
         if sf.kind == "district" and ds.district is None:
             ds.district = sf.model  # type: ignore[assignment]
             ds.names = Names(ds.district)
-        elif sf.kind in ("appraisals", "evaluations"):
+        elif sf.kind in ("appraisals", "evaluations") and self._state == "new":
             fi = len(ds.files) - 1
-            store = ds.held[sf.kind]
             for i, r in enumerate(getattr(sf.model, sf.kind)):
-                store.add(r.project, Held(fi, i, r))
+                ds.hold(sf.kind, Held(fi, i, r))
             sf.model = None  # filed by project on the spool
         return sf, failed
 
     # ── 2 ──────────────────────────────────────────────────────────────────────────────────
-    def projects(self) -> Iterator[Project]:
-        """Each valid project once, in file order, as its file is read (each file read once)."""
-        assert self._state == "open", "DataLoader.open() first, projects() once"
+    def project_entries(self) -> list[Any]:
+        """The project files, in file order, for ``read`` (a path, or a file step 1 already read)."""
+        assert self._state == "open", "DataLoader.open() first, the project files once"
         self._state = "projects"
+        return list(self._project_files)
+
+    @staticmethod
+    def read(entry: Any, process: Callable[[SourceFile, int, Project], Any] | None = None) -> ProjectFileRead:
+        """Read one project file on its own (any process may do it): its valid projects' metas and,
+        for each, what ``process(sf, index, project)`` makes of it while the project is at hand."""
+        if isinstance(entry, Path):
+            raw: list[RawFile] = []
+            sf, problems = load_file(entry, raw=raw)
+            failed = raw[0] if raw else None
+            unread = display_name(entry) if sf is None and failed is None else None
+        else:
+            (sf, failed), problems, unread = entry, [], None  # read in step 1 (its problems are in)
+        metas, made = [], []
+        if sf is not None and sf.kind == "projects":
+            for i, p in enumerate(sf.model.projects):  # type: ignore[union-attr]
+                metas.append(ProjectMeta.of(p))
+                made.append(process(sf, i, p) if process is not None else None)
+            sf.model = None  # its projects have passed by
+        elif sf is not None:
+            sf = None  # its first lines said projects, its kind says otherwise: not read as projects
+        return ProjectFileRead(sf, failed, problems, unread, metas, made)
+
+    def take(self, read: ProjectFileRead) -> Iterator[int]:
+        """Take a read file into the dataset, in file order: its problems, and the index of each of its
+        projects that is valid and defined here first (ids and 项目代码 unique across files)."""
         ds, col = self.ds, self.collector
         assert ds is not None and col is not None
-        for entry in self._project_files:
-            if isinstance(entry, Path):
-                sf, failed = self._read(entry)
-                if (sf or failed) is None or (sf or failed).kind != "projects":
-                    continue  # unreadable, or its first lines said projects and its kind says otherwise
-            else:
-                sf, failed = entry
-                if sf is not None:
-                    ds.files.append(sf)
-            yield from checks.take_projects(ds, sf, failed, col)
-            if sf is not None:
-                sf.model = None  # its projects have passed by
+        col.extend(read.problems)
+        if read.unread is not None:
+            ds.unread_files.append(read.unread)
+        if read.failed is not None and read.failed not in ds.raw:
+            ds.raw.append(read.failed)
+        if read.sf is not None:
+            ds.files.append(read.sf)
+        if read.sf is not None or (read.failed is not None and read.failed.kind == "projects"):
+            yield from checks.take_projects(ds, read.sf, read.failed, read.metas, col)
+
+    def projects(self) -> Iterator[Project]:
+        """Each valid project once, in file order, as its file is read (each file read once)."""
+        for entry in self.project_entries():
+            read = self.read(entry, lambda sf, i, p: p)
+            for i in self.take(read):
+                yield read.made[i]
         self._state = "read"
 
     # ── 3 ──────────────────────────────────────────────────────────────────────────────────
@@ -125,6 +170,7 @@ class DataLoader:
         if self._state == "open":
             for _ in self.projects():
                 pass
+        self._state = "read"
         ds, col = self.ds, self.collector
         assert ds is not None and col is not None
         checks.cross_check(ds, col)

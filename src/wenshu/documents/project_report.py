@@ -187,7 +187,7 @@ def job_for(step):
         other=fmt.ensure_end_punct(ev.other_notes) if ev.other_notes else "",
     )
     return DocJob(kind="project_report", key=p.id, title=f"{p.name}绩效评价报告", context=ctx,
-                  department=p.department, sources=[ds.project_file(p.id), ds.evaluation_file(p.id)],
+                  department=p.department, sources=[step.project_file, step.evaluation_file],
                   date=ev.evaluated_on)
 
 

@@ -60,6 +60,7 @@ class _NoPositions(dict):
 class _Builder:
     def __init__(self, display: str, record: bool = True) -> None:
         self.display = display
+        self.record = record
         self.problems: list[Problem] = []
         self.positions: dict[tuple, tuple[int, int]] = {} if record else _NoPositions()
         self.key_positions: dict[tuple, tuple[int, int]] = {} if record else _NoPositions()
@@ -137,8 +138,14 @@ class _Builder:
 
     def build(self, node: Node, path: tuple, depth: int) -> Any:
         self._enter(node, depth)
-        self.positions[path] = _pos(node)
+        if self.record:
+            self.positions[path] = _pos(node)
         if isinstance(node, ScalarNode):
+            if node.tag == _IMPLICIT_STR:  # most values: plain text
+                text = node.value
+                if text in _SHORT_BOOL or (text[:1] == "0" or text[:1] in "+-") and len(text) > 1:
+                    return self._scalar(node)  # a YAML 1.1 trap, perhaps
+                return text
             return self._scalar(node)
         self._check_cycle(node)
         self._active.add(id(node))
@@ -202,7 +209,8 @@ class _Builder:
                 continue
             first[key] = key_node
             result[key] = self.build(value_node, child, depth + 1)
-            self.key_positions[child] = _pos(key_node)
+            if self.record:
+                self.key_positions[child] = _pos(key_node)
         return result
 
     def _merge_sources(self, merges: list[Node]) -> list[MappingNode]:

@@ -154,23 +154,49 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
         prefix.append(prefix[-1] + _width(ch))
     best: tuple[float, tuple[int, ...]] | None = None
     lines_min = max(2, math.ceil(total / max_zi))
+    low = min(0.0, min(points.values(), default=0.0))  # the cheapest break (a bonus may make it negative)
+    end = len(title)
     for k in range(lines_min, lines_min + 2):
         if math.comb(len(cands), k - 1) > 20000:
             break  # a title of five lines or more (none is that long in practice): see below
-        for cut in _fitting_cuts(cands, prefix, k - 1, max_zi):
-            edges = (0, *cut, len(title))
-            widths = [prefix[b] - prefix[a] for a, b in zip(edges, edges[1:])]
-            ideal = total / k
-            cost = sum((w - ideal) ** 2 for w in widths) / k
-            cost += sum(points[j] for j in cut)
-            extra = 25.0 * (k - lines_min)  # one more line only to avoid a bad break
-            if best is not None and cost + extra >= best[0]:
-                continue  # cannot win whatever its shape (the shape only adds)
-            if not _shape_ok(widths):
-                cost += 30.0
-            cost += extra
-            if best is None or cost < best[0]:
-                best = (cost, cut)
+        ideal = total / k
+        extra = 25.0 * (k - lines_min)  # one more line only to avoid a bad break
+
+        def search(start_i: int, at: int, left: int, cut: tuple[int, ...], dev: float, pts: float) -> None:
+            """Cuts in ``itertools.combinations`` order, every line within ``max_zi``; a branch whose
+            cost cannot beat the best so far (its lines so far, the rest at best evenly split, the
+            cheapest breaks) is not followed. A full candidate's cost is computed as it always was."""
+            nonlocal best
+            if best is not None:
+                rest = prefix[end] - prefix[at]
+                bound = (dev + (left + 1) * (rest / (left + 1) - ideal) ** 2) / k + pts + left * low + extra
+                if bound > best[0] + 1e-9:
+                    return
+            if left == 0:
+                if prefix[end] - prefix[at] > max_zi:
+                    return
+                edges = (0, *cut, end)
+                widths = [prefix[b] - prefix[a] for a, b in zip(edges, edges[1:])]
+                cost = sum((w - ideal) ** 2 for w in widths) / k
+                cost += sum(points[j] for j in cut)
+                if best is not None and cost + extra >= best[0]:
+                    return  # cannot win whatever its shape (the shape only adds)
+                if not _shape_ok(widths):
+                    cost += 30.0
+                cost += extra
+                if best is None or cost < best[0]:
+                    best = (cost, cut)
+                return
+            for i in range(start_i, len(cands) - left + 1):
+                j = cands[i]
+                w = prefix[j] - prefix[at]
+                if w > max_zi:
+                    return  # this line and every longer one is too long
+                if prefix[end] - prefix[j] > left * max_zi:
+                    continue  # the rest cannot fit in the lines left; a later cut may
+                search(i + 1, j, left - 1, (*cut, j), dev + (w - ideal) ** 2, pts + points[j])
+
+        search(0, 0, k - 1, (), 0.0, 0.0)
         if best is not None and best[0] < 25.0:
             break
     if best is None:
@@ -179,29 +205,6 @@ def title_lines(title: str, max_zi: int = TITLE_MAX_ZI, words: Sequence[str] | N
         return title
     edges = (0, *best[1], len(title))
     return "\n".join(title[a:b] for a, b in zip(edges, edges[1:]))
-
-
-def _fitting_cuts(cands: list[int], prefix: list[float], n: int, max_zi: int):
-    """The ``n``-cut combinations of ``cands`` (in ``itertools.combinations`` order) whose every line
-    fits in ``max_zi``: a line that is already too long, or a rest too long for the lines left, ends
-    the branch instead of being tried with every later cut."""
-    end = len(prefix) - 1
-
-    def walk(start_i: int, at: int, left: int):
-        if left == 0:
-            if prefix[end] - prefix[at] <= max_zi:
-                yield ()
-            return
-        for i in range(start_i, len(cands) - left + 1):
-            j = cands[i]
-            if prefix[j] - prefix[at] > max_zi:
-                return  # this line and every longer one is too long
-            if prefix[end] - prefix[j] > left * max_zi:
-                continue  # the rest cannot fit in the lines left; a later cut may
-            for rest in walk(i + 1, j, left - 1):
-                yield (j, *rest)
-
-    return walk(0, 0, n)
 
 
 def _greedy(title: str, prefix: list[float], points: dict[int, float], max_zi: int) -> tuple[float, tuple[int, ...]] | None:
