@@ -309,3 +309,22 @@ def test_template_runtime_errors_are_explained_in_chinese(tmp_path, expr, words)
     p = e.value.problems[0]
     assert words in p.message and not re.search(r"[A-Za-z]{3,}", p.message), p.message
     assert p.field_path.startswith(f"正文 第{F.para_number(path, expr)}段")
+
+
+def test_cell_tags_are_patched_as_docxtpl_patches_them():
+    """{% colspan %} and {% cellbg %} in a table cell (tags of docxtpl an office may use) become the
+    cell's gridSpan / shading as docxtpl makes them, with a line per paragraph kept."""
+    def cell(tag: str, text: str) -> str:
+        return (f'<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/><w:gridSpan w:val="1"/><w:shd w:fill="FFFFFF"/></w:tcPr>'
+                f'<w:p><w:r><w:t>{tag}</w:t></w:r><w:r><w:t></w:t></w:r><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>')
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl><w:tr>'
+           + cell("{% colspan n %}", "甲") + cell("{% cellbg colour %}", "乙") + cell("{%colspan 2%}", "丙")
+           + "</w:tr></w:tbl><w:p><w:r><w:t>尾</w:t></w:r></w:p></w:body></w:document>")
+    numbered = number_lines(xml)
+    ours = patch_xml(numbered)
+    theirs = DocxTemplate.patch_xml(None, xml)
+    assert ours.replace("\n", "") == theirs.replace("\n", "")
+    assert ours.count("\n") == numbered.count("\n")
+    assert ours.count('<w:gridSpan w:val="{{n }}"/>') == 1 and ours.count('<w:gridSpan w:val="{{2}}"/>') == 1
+    assert ours.count('<w:shd w:val="clear" w:color="auto" w:fill="{{colour }}"/>') == 1
+    assert "colspan" not in ours and "cellbg" not in ours and ours.count('<w:gridSpan w:val="1"/>') == 1

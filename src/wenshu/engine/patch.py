@@ -47,6 +47,22 @@ def _settle(xml: str) -> str:
                   xml, flags=re.DOTALL)
 
 
+
+def _cell_tag(src_xml: str, tag: str, old_element: str, element: str) -> str:
+    """A cell-level tag (``{% colspan … %}``, ``{% cellbg … %}``) turned into the cell's property
+    ``element`` (``%s`` is the tag's expression), replacing ``old_element``; the tag's empty run goes."""
+
+    def sub(m):
+        cell_xml = m.group(1) + m.group(3)
+        cell_xml = re.sub(r"<w:r[ >](?:(?!<w:r[ >]).)*<w:t></w:t>.*?</w:r>", "", cell_xml, flags=re.DOTALL)
+        cell_xml = re.sub(old_element, "", cell_xml, count=1)
+        out = re.sub(r"(<w:tcPr[^>]*>)", (r"\1" + element) % m.group(2), cell_xml)
+        return out + _NL * max(0, _lost(m.group(0), out))
+
+    return re.sub(r"(<w:tc[ >](?:(?!<w:tc[ >]).)*){%\s*" + tag + r"\s+([^%]*)\s*%}(.*?</w:tc>)", sub, src_xml,
+                  flags=re.DOTALL)
+
+
 def patch_xml(src_xml: str) -> str:
     """docxtpl 0.20's ``patch_xml`` (same steps, same regular expressions), newline-preserving."""
     # replace {<something>{ by {{   ( works with {{ }} {% and %} {# and #})
@@ -71,53 +87,9 @@ def patch_xml(src_xml: str) -> str:
         flags=re.DOTALL,
     )
 
-    # manage table cell colspan
-    def colspan(m):
-        cell_xml = m.group(1) + m.group(3)
-        cell_xml = re.sub(
-            r"<w:r[ >](?:(?!<w:r[ >]).)*<w:t></w:t>.*?</w:r>",
-            "",
-            cell_xml,
-            flags=re.DOTALL,
-        )
-        cell_xml = re.sub(r"<w:gridSpan[^/]*/>", "", cell_xml, count=1)
-        out = re.sub(
-            r"(<w:tcPr[^>]*>)",
-            r'\1<w:gridSpan w:val="{{%s}}"/>' % m.group(2),
-            cell_xml,
-        )
-        return out + _NL * max(0, _lost(m.group(0), out))
-
-    src_xml = re.sub(
-        r"(<w:tc[ >](?:(?!<w:tc[ >]).)*){%\s*colspan\s+([^%]*)\s*%}(.*?</w:tc>)",
-        colspan,
-        src_xml,
-        flags=re.DOTALL,
-    )
-
-    # manage table cell background color
-    def cellbg(m):
-        cell_xml = m.group(1) + m.group(3)
-        cell_xml = re.sub(
-            r"<w:r[ >](?:(?!<w:r[ >]).)*<w:t></w:t>.*?</w:r>",
-            "",
-            cell_xml,
-            flags=re.DOTALL,
-        )
-        cell_xml = re.sub(r"<w:shd[^/]*/>", "", cell_xml, count=1)
-        out = re.sub(
-            r"(<w:tcPr[^>]*>)",
-            r'\1<w:shd w:val="clear" w:color="auto" w:fill="{{%s}}"/>' % m.group(2),
-            cell_xml,
-        )
-        return out + _NL * max(0, _lost(m.group(0), out))
-
-    src_xml = re.sub(
-        r"(<w:tc[ >](?:(?!<w:tc[ >]).)*){%\s*cellbg\s+([^%]*)\s*%}(.*?</w:tc>)",
-        cellbg,
-        src_xml,
-        flags=re.DOTALL,
-    )
+    # manage table cell colspan and background colour ({% colspan n %}, {% cellbg colour %})
+    src_xml = _cell_tag(src_xml, "colspan", r"<w:gridSpan[^/]*/>", '<w:gridSpan w:val="{{%s}}"/>')
+    src_xml = _cell_tag(src_xml, "cellbg", r"<w:shd[^/]*/>", '<w:shd w:val="clear" w:color="auto" w:fill="{{%s}}"/>')
 
     # ensure space preservation
     src_xml = re.sub(
