@@ -220,6 +220,11 @@ class Dataset:
             out[kind].append(h)
         return out
 
+    def close(self) -> None:
+        """Remove the spools' files now (they go with the dataset anyway)."""
+        self.spool.close()
+        self.inputs.close()
+
     @property
     def project_count(self) -> int:
         return len(self.stubs)

@@ -200,9 +200,8 @@ def _write(imp: Import, target: Path, exists: bool, check: bool, problems: list[
                 continue
             removed.append(rel)
         write_schemas(tmp / "schemas")
-        ds = load_dataset([tmp], strict=False, lean=True)
-        if ds.spool is not None:
-            ds.spool.close()
+        ds = load_dataset([tmp], strict=False)
+        ds.close()
         # A record that failed above is left out of the folder check, so references to it look dangling:
         # those follow from a problem already reported and are not repeated.
         failed = failed_ids(imp, problems)

@@ -320,7 +320,7 @@ def init_folder(target: Path, options: InitOptions) -> list[str]:
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_text(text, encoding="utf-8")
         write_schemas(tmp / "schemas")
-        ds = load_dataset([tmp], strict=False, lean=True)  # the promise: validate passes at once
+        ds = load_dataset([tmp], strict=False)  # the promise: validate passes at once
         errors = [p for p in ds.problems if p.severity == "error"]
         if errors:
             raise DataError(errors)
