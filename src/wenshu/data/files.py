@@ -253,11 +253,13 @@ def _raw_refs(kind: str, data: dict, only: list[int] | None) -> list[tuple[str, 
             ref("organ", b.get("organ"), ("bulletin", "organ"))
             y, m = data.get("year"), data.get("month")
             if _text(b.get("organ")) and isinstance(b.get("issued_on"), dt.date) and isinstance(y, int) and isinstance(m, int):
+                from wenshu.numbers import bulletin_title
+
                 for what, name in (("commendation", "commendation_seq"), ("criticism", "criticism_seq")):
                     if _int(b.get(name)):
                         out.append(("number", {"organ": _text(b["organ"]), "year": b["issued_on"].year, "seq": b[name],
-                                               "title": f"{y}年{m}月" + ("通报表彰" if what == "commendation" else "通报批评"),
-                                               "field": f"bulletin.{name}"}, ("bulletin", name)))
+                                               "title": bulletin_title(y, m, what), "field": f"bulletin.{name}"},
+                                    ("bulletin", name)))
     elif kind == "tasks":
         for i, rec in items("items"):
             refs("unit", rec.get("units"), ("items", i, "units"))
