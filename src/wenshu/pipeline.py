@@ -7,8 +7,10 @@
     ds, analysis = run.finish()        # every problem known; the analysis complete
     for job in run.jobs(kind): ...     # the documents built from the whole district
 
-``validate``, ``analyze``, ``render`` and ``batch`` all go this way; they differ only in the kinds
-they ask for and in what they do with the jobs.
+``analyze``, ``render`` and ``batch`` go this way; they differ only in the kinds they ask for and in
+what they do with the jobs (``batch`` hands the project files to its worker pool). ``validate`` and
+``numbers`` read the same way (``wenshu.data.load_dataset``: the same ``DataLoader`` steps), without
+analysing.
 """
 
 from __future__ import annotations

@@ -400,12 +400,23 @@ def _fix_signature_group(sigs: list, date, sealed: bool) -> None:
 _BODY = etree.XPath("/w:document/w:body", namespaces=NS)
 
 
+# The paragraphs whose layout depends on their text, found by libxml2 in one pass (most paragraphs of a
+# document are body text and never looked at from Python).
+_WANTED = (MARK_STYLE, NOTE_STYLE, DATE_STYLE, PAGE_BREAK_STYLE)
+_STYLED = etree.XPath("//w:p[w:pPr/w:pStyle[" + " or ".join(f"@w:val='{v}'" for v in _WANTED) + "]]", namespaces=NS)
+
+
+def _styled(root) -> list[tuple]:
+    """The paragraphs of the styles ``apply`` fixes, with their style, in document order."""
+    return [(p, st) for p in _STYLED(root) for st in [_style(p)] if st in _WANTED]
+
+
 def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTINGS) -> bool:
     """Fix the text-dependent layout in a rendered ``word/document.xml`` tree. True if changed."""
     changed = False
     joint_marks = set()
-    for p in root.iter(_Q + "p"):
-        st = _style(p)
+    styled = _styled(root)
+    for p, st in styled:
         if st == MARK_STYLE:
             tbl = _ancestor(p, "tbl")
             if tbl is not None:
@@ -421,7 +432,7 @@ def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTI
             _fix_attachment_note(p)
             changed = True
     # Signatures: a run of consecutive 署名 paragraphs (or a sealed joint table) before the 成文日期.
-    for date in [p for p in root.iter(_Q + "p") if _style(p) == DATE_STYLE]:
+    for date in [p for p, st in styled if st == DATE_STYLE]:
         prev = date.getprevious()
         if prev is not None and prev.tag == _Q + "tbl" and any(_style(x) == JOINT_SIGNATURE_STYLE for x in prev.iter(_Q + "p")):
             _fix_joint_signatures(prev, _text(date).strip())
@@ -447,7 +458,7 @@ def apply(root, *, sealed: bool = True, settings: gb.Settings = gb.DEFAULT_SETTI
         elif sigs:
             _fix_signature_group(sigs, date, sealed)
             changed = True
-    for p in [p for p in root.iter(_Q + "p") if _style(p) == PAGE_BREAK_STYLE]:
+    for p in [p for p, st in styled if st == PAGE_BREAK_STYLE]:
         _fix_page_break(p)
         changed = True
     for tbl in root.iter(_Q + "tbl"):
@@ -525,6 +536,9 @@ def fix_table_grids(root) -> bool:
             continue
         columns = grid.findall(_Q + "gridCol")
         rows = list(t.iter(_Q + "tr"))
+        cells_per_row = [len(r.findall(_Q + "tc")) for r in rows]
+        if all(n == len(columns) for n in cells_per_row) and t.find(f".//{_Q}gridSpan") is None:
+            continue  # every row fills the grid exactly: nothing to add or remove
         to_add = 0
         for r in rows:
             cells = r.findall(_Q + "tc")
