@@ -66,6 +66,8 @@ class Pipeline:
         self.as_of = as_of or dt.date.today()
         self.want_analysis = analysis or on_analysis is not None or any(k.needs_analysis for k in self.kinds)
         self.on_analysis = on_analysis
+        # Applied to each per-project job where it is made (a worker, in batch): DocJob -> DocJob.
+        self.prepare_job: Callable[[DocJob], DocJob] | None = None
         self.ds: Dataset | None = None
         self.analyzer: Analyzer | None = None
         self.analysis: Analysis | None = None
@@ -164,7 +166,7 @@ class Pipeline:
                 if k.per_project is not None:
                     job = k.per_project(step)
                     if job is not None:
-                        jobs.append(job)
+                        jobs.append(self.prepare_job(job) if self.prepare_job is not None else job)
         return result, detail, jobs
 
     def finish(self) -> tuple[Dataset, Analysis | None]:

@@ -283,6 +283,12 @@ class DiskMap(_Table):
     def put(self, key: str, value: Any, order: str = "") -> None:
         self._put(key, value, order)
 
+    def put_pickled(self, key: str, data: bytes, order: str = "") -> None:
+        """``put`` of a value already pickled (where it was made: a worker process)."""
+        self._pending.append((key, order, data))
+        if len(self._pending) >= _FLUSH:
+            self.flush()
+
     def __setitem__(self, key: str, value: Any) -> None:
         self._put(key, value)
 

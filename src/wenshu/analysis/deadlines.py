@@ -60,6 +60,10 @@ class DeadlineResult:
     subject: str = ""
     bound_by_cycle: bool = False  # filing: the whole-cycle limit came first
 
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (DeadlineResult, (self.key, self.start, self.due, self.done, self.status, self.days_late,
+                                 self.workdays_late, self.subject, self.bound_by_cycle))
+
 
 def evaluate(key: str, start: date | None, due: date | None, done: date | None,
              as_of: date, subject: str = "") -> DeadlineResult:

@@ -16,6 +16,7 @@ keys of the wording file); ``wenshu.analysis_output`` writes it out as text or J
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -126,12 +127,12 @@ class _Sums:
         self.lights: Counter = Counter()
 
     def add(self, r: DayResult) -> None:
-        self.total += r.compact.total_investment
+        self.total += r.total
         nums, dens = self.nums, self.dens
         for k, n, d in zip(SPECS, r.nums, r.dens):
             nums[k] += n
             dens[k] += d
-        self.lights[r.compact.overall.value if r.compact.overall else "不适用"] += 1
+        self.lights[r.light] += 1
 
     def merge(self, other: _Sums) -> None:
         self.total += other.total
@@ -154,17 +155,22 @@ def _overdue_order(o: OverdueItem) -> str:
 @dataclass(frozen=True, slots=True)
 class DayResult:
     """What the district's figures take from one project as of one day (small: it may travel from a
-    worker process): its compact analysis, its indicators' numerators and denominators (in SPECS
-    order), its overdue items and its 三库 entry."""
+    worker process): its compact analysis (pickled once, where it was made, as the records table keeps
+    it), the fields the groups sum (investment type, total, overall light, its indicators' numerators
+    and denominators in SPECS order), its overdue items and its 三库 entry."""
 
-    compact: ProjectAnalysis
+    compact: bytes
+    investment_type: str
+    total: Decimal
+    light: str  # 红灯 / 黄灯 / 绿灯 / 不适用
     nums: tuple[Decimal, ...]
     dens: tuple[Decimal, ...]
     overdue: tuple[OverdueItem, ...]
     library: LibraryEntry
 
     def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
-        return (DayResult, (self.compact, self.nums, self.dens, self.overdue, self.library))
+        return (DayResult, (self.compact, self.investment_type, self.total, self.light, self.nums, self.dens,
+                            self.overdue, self.library))
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,20 +201,19 @@ class _Day:
         self.ids: dict[tuple[str, str, str], list[str]] = {}  # (group kind, name, split) → project ids in order
 
     def take(self, p: ProjectResult, r: DayResult) -> None:
-        pa = r.compact
-        cell = self.cells.get((p.department, p.industry, pa.investment_type))
+        cell = self.cells.get((p.department, p.industry, r.investment_type))
         if cell is None:
-            cell = self.cells[(p.department, p.industry, pa.investment_type)] = _Sums()
+            cell = self.cells[(p.department, p.industry, r.investment_type)] = _Sums()
         cell.add(r)
         ids = self.ids
         for key in (("部门", p.department), ("行业", p.industry), ("全区", "")):
-            for split in ("全部", pa.investment_type):
+            for split in ("全部", r.investment_type):
                 got = ids.get((*key, split))
                 if got is None:
                     got = ids[(*key, split)] = []
                 got.append(p.id)
         self.libs.append(r.library)
-        self.stored.put(p.id, pa)
+        self.stored.put_pickled(p.id, r.compact)
         for o in r.overdue:
             self.late.add(o.project_id or "", o, _overdue_order(o))
 
@@ -269,9 +274,10 @@ class Analyzer:
                 continue  # not yet on the platform on this date
             pa, items = analyze_project(p, inputs, st.as_of, self.rules, self.calendar)
             inds = pa.indicators
-            days[st.as_of] = DayResult(compact(pa), tuple(inds[k].numerator for k in SPECS),
-                                       tuple(inds[k].denominator for k in SPECS), tuple(items),
-                                       library_entry(p, st.as_of))
+            days[st.as_of] = DayResult(pickle.dumps(compact(pa), protocol=pickle.HIGHEST_PROTOCOL), pa.investment_type,
+                                       pa.total_investment, pa.overall.value if pa.overall else "不适用",
+                                       tuple(inds[k].numerator for k in SPECS), tuple(inds[k].denominator for k in SPECS),
+                                       tuple(items), library_entry(p, st.as_of))
             full[st.as_of] = pa
         return ProjectResult(p.id, p.department, p.industry, p.is_government, days), full
 

@@ -306,6 +306,9 @@ class LibraryEntry:
     total_investment: Decimal
     completed_on: date | None
 
+    def __reduce__(self):  # a tuple pickles at C speed (slots dataclasses go through Python)
+        return (LibraryEntry, (self.library, self.total_investment, self.completed_on))
+
 
 def library_at(p: Project, day: date) -> Library | None:
     """The library a project was in on ``day`` (from its entry dates), None if it was not yet on the

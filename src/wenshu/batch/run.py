@@ -210,6 +210,18 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
         if key is not None:
             same_failure[key] = f
 
+    def prepare(job: Any) -> Any:
+        """What the render task needs of a job, its context hash included (done where the job is made:
+        a worker reading project files prepares its projects' documents)."""
+        core = core_for(job)
+        csha, weight = _context_hash(job.kind, templates[job.kind][2], job.context.model_dump(mode="json"),
+                                     {**core, "date": str(core["date"])})
+        job.prepared = (job.context_dict(), core, csha, weight)
+        job.context = None  # the dict above is what travels and renders
+        return job
+
+    run.prepare_job = prepare
+
     def tasks(pool: Any = None) -> Iterator[dict]:
         next_id = 0
         for job in all_jobs(pool):
@@ -221,9 +233,7 @@ def _run(opts, kinds, state, on_progress, on_plan, on_pdf_progress, on_pdf_plan)
             folders = _selected(job, departments)
             if not folders:
                 continue
-            context = job.context_dict()
-            core = core_for(job)
-            csha, weight = _context_hash(k, tsha, job.context.model_dump(mode="json"), {**core, "date": str(core["date"])})
+            context, core, csha, weight = (job.prepared or prepare(job).prepared)  # type: ignore[misc]
             stem = safe_filename(job.title)
             outs = []
             for folder in folders:

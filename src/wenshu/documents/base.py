@@ -181,6 +181,9 @@ class DocJob:
     concerns: list[str] = field(default_factory=list)  # other departments that get a copy (通报)
     sources: list[str] = field(default_factory=list)  # data files it was built from
     date: dt.date | None = None  # 成文日期 (core properties)
+    # What a batch renders from, made where the job was made (a worker reading project files), so the
+    # context model need not travel: (context dict, core properties, context sha256, its weight).
+    prepared: tuple | None = None
 
     def context_dict(self) -> dict[str, Any]:
         return self.context.model_dump(mode="python")
