@@ -40,10 +40,9 @@ def format_text(a: Analysis, w: Wording) -> str:
     L.append(f"计算规则：{rules}；措辞：{w.source or '默认措辞'}；工作日：" + "；".join(
         f"{y}年{_year_source(a, y)}" for y in years))
     L.append("")
+    n = a.district_total.all.lights  # counted as the projects passed (no project list is held for it)
     reds, yellows = a.by_colour(Colour.RED), a.by_colour(Colour.YELLOW)
-    greens = a.by_colour(Colour.GREEN)
-    L.append(f"一、红黄绿灯：红灯项目{len(reds)}个，黄灯项目{len(yellows)}个，绿灯项目{len(greens)}个，"
-             f"不适用{len(a.projects) - len(reds) - len(yellows) - len(greens)}个。")
+    L.append(f"一、红黄绿灯：红灯项目{n['红灯']}个，黄灯项目{n['黄灯']}个，绿灯项目{n['绿灯']}个，不适用{n['不适用']}个。")
     for title, group in (("红灯项目", reds), ("黄灯项目", yellows)):
         if not group:
             continue
@@ -163,9 +162,9 @@ def to_json(a: Analysis, w: Wording, projects: list | None = None) -> dict:
     out["light_checks"] = CHECKS
     out["indicator_specs"] = {k: _plain(v, w) for k, v in SPECS.items()}
     out["summary"] = {
-        "red": len(a.by_colour(Colour.RED)),
-        "yellow": len(a.by_colour(Colour.YELLOW)),
-        "green": len(a.by_colour(Colour.GREEN)),
+        "red": a.district_total.all.lights["红灯"],
+        "yellow": a.district_total.all.lights["黄灯"],
+        "green": a.district_total.all.lights["绿灯"],
         "overdue_open": sum(1 for o in a.overdue if o.open),
     }
     return out
