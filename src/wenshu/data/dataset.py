@@ -106,18 +106,16 @@ class ProjectMeta:
 
 
 @dataclass(frozen=True, slots=True)
-class ProjectStub:
-    """What cross-file checks and documents need to know of a project after its file was read."""
+class ProjectStub(ProjectMeta):
+    """What cross-file checks and documents need to know of a project after its file was read: its
+    meta, and where it is defined."""
 
-    id: str
-    name: str
-    code: str | None
-    library: Library
-    department: str
-    industry: str
-    completed: bool
     file_index: int  # into Dataset.files
     index: int  # into that file's (possibly filtered) list of projects
+
+    def __reduce__(self):
+        return (ProjectStub, (self.id, self.name, self.code, self.library, self.department, self.industry,
+                              self.completed, self.file_index, self.index))
 
 
 @dataclass(frozen=True, slots=True)
