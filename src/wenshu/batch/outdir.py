@@ -245,18 +245,17 @@ def _stop_leftovers(lock: Path, owner: str) -> bool:
             pass
         except PermissionError:
             return False
+    from wenshu.pdf.processes import own_processes
+
     try:
         target = os.path.realpath(lock)
-        procs = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+        if not os.path.isdir("/proc"):
+            return False
     except OSError:
         return False
     stopped = []
-    for pid in procs:
-        if pid == os.getpid():
-            continue
+    for pid in own_processes():
         try:
-            if os.stat(f"/proc/{pid}").st_uid != os.getuid():
-                continue
             holds = any(os.readlink(f"/proc/{pid}/fd/{fd}") == target for fd in os.listdir(f"/proc/{pid}/fd"))
         except OSError:
             continue

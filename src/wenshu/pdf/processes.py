@@ -80,20 +80,28 @@ def start_time(pid: int) -> str | None:
     return fields[19].decode() if fields and len(fields) > 19 else None
 
 
+def own_processes() -> list[int]:
+    """The other processes of this user (Linux /proc; none where it cannot be read)."""
+    try:
+        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return []
+    out = []
+    for pid in pids:
+        try:
+            if pid != os.getpid() and os.stat(f"/proc/{pid}").st_uid == os.getuid():
+                out.append(pid)
+        except OSError:
+            continue
+    return out
+
+
 def _users_of(folder: Path) -> list[int]:
     """Live processes of this user whose command line names ``folder`` (soffice, helpers, reaper)."""
     key = str(folder).encode()
     found = []
-    try:
-        pids = [int(p) for p in os.listdir("/proc") if p.isdigit()]
-    except OSError:
-        return found
-    for pid in pids:
-        if pid == os.getpid():
-            continue
+    for pid in own_processes():
         try:
-            if os.stat(f"/proc/{pid}").st_uid != os.getuid():
-                continue
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmd = f.read()
         except OSError:

@@ -139,20 +139,15 @@ class Worker:
                 helper.stdin.close()
             except (OSError, ValueError):
                 pass
-        if office is not None:
-            kill_group(office.pid, grace=0)
+        for proc in (office, helper):
+            if proc is None:
+                continue
+            kill_group(proc.pid, grace=0)
             try:
-                office.wait(timeout=5)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
-            self.pool.unregister_pgid(office.pid)
-        if helper is not None:
-            kill_group(helper.pid, grace=0)
-            try:
-                helper.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-            self.pool.unregister_pgid(helper.pid)
+            self.pool.unregister_pgid(proc.pid)
         if self._log is not None:
             self._log.close()
             self._log = None
