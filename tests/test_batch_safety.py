@@ -127,7 +127,7 @@ class Batch:
         time.sleep(0.03)  # one more sample of the process tree
         self._stop = True
         self._thread.join()
-        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.send_signal(signal.SIGKILL)  # nothing if the batch has finished (and been reaped) already
         self.proc.wait()
 
     def wait(self) -> int:
@@ -192,6 +192,8 @@ def test_kill9_during_rendering_leaves_nothing_and_resume_gives_the_same_bytes(b
         # The first kill lands at once (rendering 600 documents takes longer than a poll); the later
         # ones at a random moment of what is left.
         time.sleep(rng.uniform(0, 0.4) if round_ else 0)
+        if round_ == 0:
+            assert b.proc.poll() is None, "the batch finished before the first kill"
         b.kill9()
         assert len(b.seen) > 1, "the batch was killed before it forked its workers"
         assert not b.lock_holders, "a render worker held the batch lock"
